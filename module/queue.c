@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zxsocket byte queues.
+ *
+ * A queue is a list of page-sized chunks.  Pages are taken only when the
+ * tail chunk is full and no spare is kept, and returned as the head drains,
+ * so an idle queue that never held data holds no page, and a queue in
+ * steady use allocates nothing: the last drained chunk is rewound or kept
+ * as the spare.  Pages are charged to the pair creator's memory cgroup.
+ *
+ * Callers hold the pair lock; nothing here sleeps except page allocation
+ * and user copies.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "zxsocket.h"
+
+struct zxs_chunk {
+	struct list_head link;
+	u32 head;		/* first unread byte in data[] */
+	u32 tail;		/* one past the last written byte */
+	u8 data[];
+};
+
+#define ZXS_CHUNK_BYTES	((u32)(PAGE_SIZE - offsetof(struct zxs_chunk, data)))
+
+static struct zxs_chunk *zxs_queue_tail(struct zxs_queue *q)
+{
+	if (list_empty(&q->chunks))
+		return NULL;
+	return list_last_entry(&q->chunks, struct zxs_chunk, link);
+}
+
+void zxs_queue_init(struct zxs_queue *q)
+{
+	INIT_LIST_HEAD(&q->chunks);
+	q->spare = NULL;
+	q->bytes = 0;
+}
+
+static void zxs_chunk_free(struct zxs_chunk *c)
+{
+	free_page((unsigned long)c);
+}
+
+static struct zxs_chunk *zxs_chunk_alloc(struct zxs_queue *q,
+					 struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *old;
+	struct zxs_chunk *c = q->spare;
+
+	if (c) {
+		q->spare = NULL;
+	} else {
+		old = set_active_memcg(memcg);
+		c = (struct zxs_chunk *)__get_free_page(GFP_KERNEL_ACCOUNT);
+		set_active_memcg(old);
+		if (!c)
+			return NULL;
+	}
+	c->head = 0;
+	c->tail = 0;
+	return c;
+}
+
+/* Keep one drained chunk for the next append; free the rest. */
+static void zxs_chunk_retire(struct zxs_queue *q, struct zxs_chunk *c)
+{
+	if (!q->spare)
+		q->spare = c;
+	else
+		zxs_chunk_free(c);
+}
+
+void zxs_queue_destroy(struct zxs_queue *q)
+{
+	struct zxs_chunk *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, &q->chunks, link)
+		zxs_chunk_free(c);
+	INIT_LIST_HEAD(&q->chunks);
+	if (q->spare)
+		zxs_chunk_free(q->spare);
+	q->spare = NULL;
+	q->bytes = 0;
+}
+
+void zxs_queue_mark(struct zxs_queue *q, struct zxs_queue_mark *m)
+{
+	m->tail = zxs_queue_tail(q);
+	m->tail_off = m->tail ? m->tail->tail : 0;
+	m->bytes = q->bytes;
+}
+
+/* Drop everything appended since @m. */
+void zxs_queue_rollback(struct zxs_queue *q, const struct zxs_queue_mark *m)
+{
+	struct zxs_chunk *c;
+
+	for (;;) {
+		c = zxs_queue_tail(q);
+		if (!c || c == m->tail)
+			break;
+		list_del(&c->link);
+		zxs_chunk_retire(q, c);
+	}
+	if (c)
+		c->tail = m->tail_off;
+	q->bytes = m->bytes;
+}
+
+/*
+ * Append @n bytes from @from.  On failure (-ENOMEM, or -EFAULT when the
+ * source faults) the queue is left exactly as it was.
+ */
+int zxs_queue_append(struct zxs_queue *q, struct iov_iter *from, size_t n,
+		     struct mem_cgroup *memcg)
+{
+	struct zxs_queue_mark mark;
+	struct zxs_chunk *c;
+	size_t room, step, done;
+
+	zxs_queue_mark(q, &mark);
+	c = mark.tail;
+	while (n) {
+		room = c ? ZXS_CHUNK_BYTES - c->tail : 0;
+		if (!room) {
+			c = zxs_chunk_alloc(q, memcg);
+			if (!c)
+				goto fail_nomem;
+			list_add_tail(&c->link, &q->chunks);
+			room = ZXS_CHUNK_BYTES;
+		}
+		step = min(room, n);
+		done = copy_from_iter(c->data + c->tail, step, from);
+		c->tail += done;
+		q->bytes += done;
+		if (done != step)
+			goto fail_fault;
+		n -= step;
+	}
+	return 0;
+
+fail_fault:
+	zxs_queue_rollback(q, &mark);
+	return -EFAULT;
+fail_nomem:
+	zxs_queue_rollback(q, &mark);
+	return -ENOMEM;
+}
+
+/* Copy @n bytes starting @skip bytes after the head, consuming nothing. */
+int zxs_queue_copy_out(struct zxs_queue *q, size_t skip, struct iov_iter *to,
+		       size_t n)
+{
+	struct zxs_chunk *c;
+	size_t avail, step;
+
+	list_for_each_entry(c, &q->chunks, link) {
+		if (!n)
+			break;
+		avail = c->tail - c->head;
+		if (skip >= avail) {
+			skip -= avail;
+			continue;
+		}
+		step = min(avail - skip, n);
+		if (copy_to_iter(c->data + c->head + skip, step, to) != step)
+			return -EFAULT;
+		n -= step;
+		skip = 0;
+	}
+	return n ? -EFAULT : 0;
+}
+
+/* Drop @n bytes from the head. */
+void zxs_queue_consume(struct zxs_queue *q, size_t n)
+{
+	struct zxs_chunk *c, *tmp;
+	size_t avail, step;
+
+	q->bytes -= n;
+	list_for_each_entry_safe(c, tmp, &q->chunks, link) {
+		avail = c->tail - c->head;
+		step = min(avail, n);
+		c->head += step;
+		n -= step;
+		if (c->head != c->tail)
+			break;
+		if (list_is_last(&c->link, &q->chunks)) {
+			/* The queue is empty: rewind the chunk in place. */
+			c->head = 0;
+			c->tail = 0;
+			break;
+		}
+		list_del(&c->link);
+		zxs_chunk_retire(q, c);
+	}
+	WARN_ON_ONCE(n);
+}

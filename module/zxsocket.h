@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * zxsocket: internal declarations shared by the module's files.
+ *
+ * Objects:
+ *   struct zxs_pair      one socket: two endpoints, one lock, one capacity
+ *   struct zxs_endpoint  one end: its receive queue, signals, waitqueue
+ *   struct zxs_handle    one open file (anon inode) on an endpoint, with
+ *                        its Zircon rights
+ *   struct zxs_queue     a byte queue in page-sized chunks taken as data
+ *                        arrives and returned as it drains
+ *
+ * Lifetimes: a file owns its handle; a handle counts in its endpoint's
+ * @handles; an endpoint with handles holds one reference on the pair.  The
+ * pair (and so both endpoints' memory) lives until both endpoints are dead,
+ * so a live endpoint may always touch its peer's fields under the lock even
+ * after the peer died.
+ */
+#ifndef ZXSOCKET_INTERNAL_H
+#define ZXSOCKET_INTERNAL_H
+
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+#include <linux/uio.h>
+#include <linux/wait.h>
+#include <linux/zxsocket.h>
+
+struct mem_cgroup;
+
+struct zxs_queue {
+	struct list_head chunks;	/* oldest first */
+	struct zxs_chunk *spare;	/* one drained chunk kept for reuse */
+	size_t bytes;			/* stored bytes, framing included */
+};
+
+/* Where a queue's tail stood, so a failed append can be undone. */
+struct zxs_queue_mark {
+	struct zxs_chunk *tail;
+	u32 tail_off;
+	size_t bytes;
+};
+
+struct zxs_endpoint {
+	struct zxs_pair *pair;
+	u64 koid;
+	u32 signals;		/* written under pair->lock, read locklessly */
+	int handles;		/* open files; 0 = dead, never revived */
+	bool read_disabled;	/* peer's writes are disabled */
+	bool magenta_closed;	/* peer half-closed with MX_SOCKET_HALF_CLOSE */
+	size_t size;		/* payload bytes queued for this endpoint */
+	size_t ndgrams;		/* datagrams queued (datagram sockets) */
+	size_t rx_threshold;
+	size_t tx_threshold;
+	struct zxs_queue rx;
+	void *control;		/* control message for this endpoint, or NULL */
+	size_t control_len;
+	int blocked_writers;	/* in write(2), waiting for room */
+	wait_queue_head_t wq;
+};
+
+struct zxs_pair {
+	struct mutex lock;	/* everything in both endpoints but wq */
+	refcount_t ref;
+	u32 options;
+	size_t capacity;
+	struct mem_cgroup *memcg;	/* the creator's: buffers are charged here */
+	struct zxs_endpoint ep[2];
+};
+
+struct zxs_handle {
+	struct zxs_endpoint *ep;
+	u32 rights;
+};
+
+/* Signals a change set, to be turned into wakeups after the lock drops. */
+struct zxs_wake {
+	u32 set[2];
+	bool room[2];	/* room grew for a blocked datagram writer */
+};
+
+/*
+ * Poll key of a "room grew" wakeup: a bit no poll or epoll user asks for,
+ * so it reaches only our own blocked writers.
+ */
+#define ZXS_POLL_ROOM	EPOLLMSG
+
+extern const struct file_operations zxs_endpoint_fops;
+extern unsigned int zxs_capacity;
+
+/* endpoint.c */
+long zxs_create(struct zxs_create __user *uarg);
+struct zxs_handle *zxs_file_handle(struct file *file);
+u64 zxs_koid_next(void);
+
+/* queue.c */
+void zxs_queue_init(struct zxs_queue *q);
+void zxs_queue_destroy(struct zxs_queue *q);
+void zxs_queue_mark(struct zxs_queue *q, struct zxs_queue_mark *m);
+void zxs_queue_rollback(struct zxs_queue *q, const struct zxs_queue_mark *m);
+int zxs_queue_append(struct zxs_queue *q, struct iov_iter *from, size_t n,
+		     struct mem_cgroup *memcg);
+int zxs_queue_copy_out(struct zxs_queue *q, size_t skip, struct iov_iter *to,
+		       size_t n);
+void zxs_queue_consume(struct zxs_queue *q, size_t n);
+
+/* wait.c */
+__poll_t zxs_signals_to_poll(u32 signals);
+long zxs_wait_one(struct zxs_endpoint *ep, struct zxs_wait_one __user *uarg);
+long zxs_wait_many(struct zxs_wait_many __user *uarg);
+
+#endif /* ZXSOCKET_INTERNAL_H */
