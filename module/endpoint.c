@@ -127,6 +127,8 @@ static void zxs_unlock_wake(struct zxs_pair *pair, struct zxs_wake *wake)
 		else if (wake->room[i])
 			wake_up_interruptible_poll(&ep->wq, ZXS_POLL_ROOM);
 	}
+	if (wake->fput)
+		fput(wake->fput);
 }
 
 static inline size_t zxs_free(struct zxs_endpoint *ep)
@@ -162,6 +164,9 @@ static void zxs_endpoint_die(struct zxs_endpoint *ep, struct zxs_wake *wake)
 	lockdep_assert_held(&ep->pair->lock);
 	/* What the survivor wrote to the dead end can never be read. */
 	zxs_endpoint_drop_data(ep);
+	/* An endpoint queued for accept dies with the queue that holds it. */
+	wake->fput = ep->accept;
+	ep->accept = NULL;
 	if (zxs_alive(peer))
 		zxs_update(peer, ZXS_SIGNAL_WRITABLE, ZXS_SIGNAL_PEER_CLOSED,
 			   wake);
@@ -369,7 +374,7 @@ static ssize_t zxs_write_locked(struct zxs_endpoint *ep, struct iov_iter *from,
 	lockdep_assert_held(&pair->lock);
 	if (!zxs_alive(peer))
 		return -EPIPE;
-	if (ep->signals & ZXS_SIGNAL_WRITE_DISABLED)
+	if ((ep->signals & ZXS_SIGNAL_WRITE_DISABLED) || ep->half_closed)
 		return -EBADFD;
 	if (!len)
 		return 0;
@@ -584,6 +589,23 @@ static long zxs_control_read(struct zxs_endpoint *ep, struct iov_iter *to,
 	return n;
 }
 
+/* ------------------------------------------------- Magenta's half-close */
+
+static long zxs_half_close(struct zxs_endpoint *ep, struct zxs_wake *wake)
+{
+	struct zxs_endpoint *peer = zxs_peer(ep);
+
+	if (ep->half_closed)
+		return 0;
+	if (!zxs_alive(peer))
+		return -EPIPE;
+	ep->half_closed = true;
+	zxs_update(ep, ZXS_SIGNAL_WRITABLE, 0, wake);
+	peer->magenta_closed = true;
+	zxs_update(peer, 0, ZXS_SIGNAL_PEER_CLOSED, wake);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- ioctls */
 
 static int zxs_need(struct zxs_handle *h, u32 right)
@@ -600,12 +622,14 @@ static long zxs_ioctl_io(struct zxs_handle *h, struct zxs_io __user *uarg,
 	struct zxs_wake wake = {};
 	struct zxs_io arg;
 	struct iov_iter iter;
-	u32 allowed = write ? ZXS_CONTROL : (ZXS_CONTROL | ZXS_PEEK);
+	u32 allowed = write ? (ZXS_CONTROL | ZXS_HALF_CLOSE) :
+			      (ZXS_CONTROL | ZXS_PEEK);
 	ssize_t ret;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if ((arg.len && !arg.buf) || arg.options & ~allowed || arg.reserved)
+	if ((arg.len && !arg.buf) || arg.options & ~allowed || arg.reserved ||
+	    arg.options == (ZXS_CONTROL | ZXS_HALF_CLOSE))
 		return -EINVAL;
 	ret = zxs_need(h, write ? ZXS_RIGHT_WRITE : ZXS_RIGHT_READ);
 	if (ret)
@@ -618,8 +642,13 @@ static long zxs_ioctl_io(struct zxs_handle *h, struct zxs_io __user *uarg,
 	iov_iter_ubuf(&iter, write ? ITER_SOURCE : ITER_DEST, buf,
 		      min_t(u64, arg.len, MAX_RW_COUNT));
 
+	if (arg.options & ZXS_HALF_CLOSE && arg.len)
+		return -EINVAL;
+
 	mutex_lock(&pair->lock);
-	if (arg.options & ZXS_CONTROL)
+	if (arg.options & ZXS_HALF_CLOSE)
+		ret = zxs_half_close(ep, &wake);
+	else if (arg.options & ZXS_CONTROL)
 		ret = write ? zxs_control_write(ep, &iter, arg.len, &wake) :
 			zxs_control_read(ep, &iter, arg.len,
 					 arg.options & ZXS_PEEK, &wake);
@@ -945,6 +974,117 @@ err_uncount:
 	return ret;
 }
 
+/*
+ * zx_socket_share: move the endpoint behind @arg.fd into the peer's
+ * one-deep accept queue.  The queue holds the open file itself, so the
+ * accepted fd has the rights it was shared with.  Only sockets without
+ * HAS_ACCEPT can be queued, and only HAS_ACCEPT sockets have queues, so a
+ * queued file never holds another queue: no reference cycle can form.
+ */
+static long zxs_ioctl_share(struct zxs_handle *h, struct zxs_share __user *uarg)
+{
+	struct zxs_endpoint *ep = h->ep;
+	struct zxs_pair *pair = ep->pair;
+	struct zxs_endpoint *peer = zxs_peer(ep);
+	struct zxs_wake wake = {};
+	struct zxs_handle *sh;
+	struct zxs_share arg;
+	struct file *file;
+	long ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved)
+		return -EINVAL;
+	if (zxs_need(h, ZXS_RIGHT_WRITE))
+		return -EACCES;
+	file = fget(arg.fd);
+	if (!file)
+		return -EBADF;
+	sh = zxs_file_handle(file);
+	if (!sh)
+		ret = -ENOTSOCK;
+	else if (!(sh->rights & ZXS_RIGHT_TRANSFER))
+		ret = -EACCES;
+	else if ((sh->ep->pair->options & ZXS_HAS_ACCEPT) ||
+		 sh->ep->pair == pair)
+		ret = -EBADFD;
+	else if (!(pair->options & ZXS_HAS_ACCEPT))
+		ret = -EOPNOTSUPP;
+	else
+		ret = 0;
+	if (ret) {
+		fput(file);
+		return ret;
+	}
+
+	mutex_lock(&pair->lock);
+	if (!zxs_alive(peer)) {
+		ret = -EPIPE;
+	} else if (peer->accept) {
+		ret = -EAGAIN;
+	} else {
+		peer->accept = file;	/* the queue owns our reference now */
+		file = NULL;
+		zxs_update(peer, 0, ZXS_SIGNAL_ACCEPT, &wake);
+		zxs_update(ep, ZXS_SIGNAL_SHARE, 0, &wake);
+	}
+	wake.fput = file;
+	zxs_unlock_wake(pair, &wake);
+	return ret;
+}
+
+static long zxs_ioctl_accept(struct zxs_handle *h,
+			     struct zxs_accept __user *uarg)
+{
+	struct zxs_endpoint *ep = h->ep;
+	struct zxs_pair *pair = ep->pair;
+	struct zxs_endpoint *peer = zxs_peer(ep);
+	struct zxs_wake wake = {};
+	struct zxs_accept arg;
+	struct file *file;
+	int fd;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.flags & ~ZXS_FD_FLAGS)
+		return -EINVAL;
+	if (zxs_need(h, ZXS_RIGHT_READ))
+		return -EACCES;
+	if (!(pair->options & ZXS_HAS_ACCEPT))
+		return -EOPNOTSUPP;
+
+	/* Reserve and publish the number first: nothing fails after dequeue. */
+	fd = get_unused_fd_flags(zxs_fd_flags(arg.flags));
+	if (fd < 0)
+		return fd;
+	if (put_user(fd, &uarg->fd)) {
+		put_unused_fd(fd);
+		return -EFAULT;
+	}
+
+	mutex_lock(&pair->lock);
+	file = ep->accept;
+	if (file) {
+		ep->accept = NULL;
+		zxs_update(ep, ZXS_SIGNAL_ACCEPT, 0, &wake);
+		if (zxs_alive(peer))
+			zxs_update(peer, 0, ZXS_SIGNAL_SHARE, &wake);
+	}
+	zxs_unlock_wake(pair, &wake);
+	if (!file) {
+		put_unused_fd(fd);
+		return -EAGAIN;
+	}
+	if (arg.flags & ZXS_FD_NONBLOCK) {
+		spin_lock(&file->f_lock);
+		file->f_flags |= O_NONBLOCK;
+		spin_unlock(&file->f_lock);
+	}
+	fd_install(fd, file);
+	return 0;
+}
+
 static long zxs_endpoint_ioctl(struct file *file, unsigned int cmd,
 			       unsigned long arg)
 {
@@ -974,6 +1114,10 @@ static long zxs_endpoint_ioctl(struct file *file, unsigned int cmd,
 		return zxs_ioctl_property(h, uarg, true);
 	case ZXS_IOC_DUPLICATE:
 		return zxs_ioctl_duplicate(h, uarg);
+	case ZXS_IOC_SHARE:
+		return zxs_ioctl_share(h, uarg);
+	case ZXS_IOC_ACCEPT:
+		return zxs_ioctl_accept(h, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -50,6 +50,8 @@ struct zxs_endpoint {
 	int handles;		/* open files; 0 = dead, never revived */
 	bool read_disabled;	/* peer's writes are disabled */
 	bool magenta_closed;	/* peer half-closed with MX_SOCKET_HALF_CLOSE */
+	bool half_closed;	/* this end half-closed (Magenta) */
+	struct file *accept;	/* endpoint shared to us, not yet accepted */
 	size_t size;		/* payload bytes queued for this endpoint */
 	size_t ndgrams;		/* datagrams queued (datagram sockets) */
 	size_t rx_threshold;
@@ -78,7 +80,8 @@ struct zxs_handle {
 /* Signals a change set, to be turned into wakeups after the lock drops. */
 struct zxs_wake {
 	u32 set[2];
-	bool room[2];	/* room grew for a blocked datagram writer */
+	bool room[2];		/* room grew for a blocked datagram writer */
+	struct file *fput;	/* a dropped accept queue entry, put unlocked */
 };
 
 /*

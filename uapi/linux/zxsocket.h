@@ -57,6 +57,7 @@
 #define ZXS_HAS_ACCEPT		(1u << 2)
 
 /* Read/write options. */
+#define ZXS_HALF_CLOSE		(1u << 0)	/* Magenta's MX_SOCKET_HALF_CLOSE */
 #define ZXS_CONTROL		(1u << 2)
 #define ZXS_PEEK		(1u << 3)
 
@@ -159,8 +160,8 @@ struct zxs_create {
 
 /**
  * struct zxs_io - ZXS_IOC_WRITE and ZXS_IOC_READ, on an endpoint fd.
- * @options:	write: 0 or ZXS_CONTROL; read: a subset of ZXS_PEEK |
- *		ZXS_CONTROL.  Anything else: EINVAL.
+ * @options:	write: 0, ZXS_CONTROL or ZXS_HALF_CLOSE; read: a subset of
+ *		ZXS_PEEK | ZXS_CONTROL.  Anything else: EINVAL.
  * @reserved:	must be 0.
  * @buf:	user buffer; may be 0 only when @len is 0.
  * @len:	bytes to write, or room to read into.
@@ -178,6 +179,18 @@ struct zxs_create {
  * (reading disabled) or EAGAIN; EINVAL (@buf unwritable: a stream read
  * consumes nothing, a datagram read drops that datagram, a peek drops
  * nothing).  A datagram read returns one datagram, truncated to @len.
+ *
+ * ZXS_CONTROL (HAS_CONTROL sockets) moves one message of 1..1024 bytes
+ * through a one-deep slot per direction.  Write errors, in order: EBADFD
+ * (no HAS_CONTROL), EINVAL (@len 0), ERANGE (@len > 1024), EPIPE (peer
+ * gone), EAGAIN (slot full).  Read: EBADFD (no HAS_CONTROL), EAGAIN
+ * (empty, even with the peer gone); a short @len truncates.  Dispositions
+ * do not affect the control plane.
+ *
+ * ZXS_HALF_CLOSE (Magenta's MX_SOCKET_HALF_CLOSE) needs @len 0 (else
+ * EINVAL): this end stops writing (later writes EBADFD, a second half-close
+ * succeeds and does nothing) and the peer sees ZXS_SIGNAL_PEER_CLOSED, reads
+ * what is queued, then gets EPIPE; the peer can still write back.
  */
 struct zxs_io {
 	__u32 options;
@@ -341,6 +354,36 @@ struct zxs_duplicate {
 #define ZXS_DUP_FD_NONBLOCK	(1u << 8)
 #define ZXS_DUP_FD_NO_CLOEXEC	(1u << 9)
 
+/**
+ * struct zxs_share - ZXS_IOC_SHARE, on an endpoint fd (zx_socket_share).
+ * @fd:		the endpoint to move into the peer's one-deep accept queue.
+ * @reserved:	must be 0.
+ *
+ * The kernel takes its own reference to @fd's open file; the caller closes
+ * @fd afterwards whatever the result (Zircon consumes the handle always).
+ * Errors, in order: EINVAL (reserved), EACCES (this fd lacks WRITE), EBADF
+ * (@fd not open), EACCES (@fd lacks TRANSFER), ENOTSOCK (@fd no endpoint),
+ * EBADFD (@fd is HAS_ACCEPT, this endpoint, or its peer), EOPNOTSUPP (this
+ * socket lacks HAS_ACCEPT), EPIPE (peer gone), EAGAIN (queue occupied).
+ */
+struct zxs_share {
+	__s32 fd;
+	__u32 reserved;
+};
+
+/**
+ * struct zxs_accept - ZXS_IOC_ACCEPT, on an endpoint fd (zx_socket_accept).
+ * @flags:	ZXS_FD_NONBLOCK / ZXS_FD_NO_CLOEXEC for the new fd.
+ * @fd:		out: the accepted endpoint, with the rights it was shared with.
+ *
+ * Errors: EINVAL (flags), EACCES (no READ), EOPNOTSUPP (no HAS_ACCEPT),
+ * EAGAIN (nothing queued), EMFILE.
+ */
+struct zxs_accept {
+	__u32 flags;
+	__s32 fd;
+};
+
 /* On the device fd. */
 #define ZXS_IOC_CREATE		_IOWR(ZXS_IOC_MAGIC, 0x00, struct zxs_create)
 #define ZXS_IOC_WAIT_MANY	_IOW(ZXS_IOC_MAGIC, 0x01, struct zxs_wait_many)
@@ -356,5 +399,7 @@ struct zxs_duplicate {
 #define ZXS_IOC_GET_PROPERTY	_IOWR(ZXS_IOC_MAGIC, 0x17, struct zxs_property)
 #define ZXS_IOC_SET_PROPERTY	_IOW(ZXS_IOC_MAGIC, 0x18, struct zxs_property)
 #define ZXS_IOC_DUPLICATE	_IOWR(ZXS_IOC_MAGIC, 0x19, struct zxs_duplicate)
+#define ZXS_IOC_SHARE		_IOW(ZXS_IOC_MAGIC, 0x1a, struct zxs_share)
+#define ZXS_IOC_ACCEPT		_IOWR(ZXS_IOC_MAGIC, 0x1b, struct zxs_accept)
 
 #endif /* _UAPI_LINUX_ZXSOCKET_H */
