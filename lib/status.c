@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
+/*
+ * zx_status_get_string(): the name of every status Fuchsia defines.
+ */
+#include <stddef.h>
+
+#include <zircon/errors.h>
+#include <zircon/status.h>
+#include <zircon/types.h>
+
+#define ZXS_EXPORT __attribute__((visibility("default")))
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ZXS_NAME(s) { s, #s }
+
+static const struct {
+	zx_status_t status;
+	const char *name;
+} zxs_status_names[] = {
+	ZXS_NAME(ZX_OK),
+	ZXS_NAME(ZX_ERR_INTERNAL),
+	ZXS_NAME(ZX_ERR_NOT_SUPPORTED),
+	ZXS_NAME(ZX_ERR_NO_RESOURCES),
+	ZXS_NAME(ZX_ERR_NO_MEMORY),
+	ZXS_NAME(ZX_ERR_INTERNAL_INTR_RETRY),
+	ZXS_NAME(ZX_ERR_INVALID_ARGS),
+	ZXS_NAME(ZX_ERR_BAD_HANDLE),
+	ZXS_NAME(ZX_ERR_WRONG_TYPE),
+	ZXS_NAME(ZX_ERR_BAD_SYSCALL),
+	ZXS_NAME(ZX_ERR_OUT_OF_RANGE),
+	ZXS_NAME(ZX_ERR_BUFFER_TOO_SMALL),
+	ZXS_NAME(ZX_ERR_BAD_STATE),
+	ZXS_NAME(ZX_ERR_TIMED_OUT),
+	ZXS_NAME(ZX_ERR_SHOULD_WAIT),
+	ZXS_NAME(ZX_ERR_CANCELED),
+	ZXS_NAME(ZX_ERR_PEER_CLOSED),
+	ZXS_NAME(ZX_ERR_NOT_FOUND),
+	ZXS_NAME(ZX_ERR_ALREADY_EXISTS),
+	ZXS_NAME(ZX_ERR_ALREADY_BOUND),
+	ZXS_NAME(ZX_ERR_UNAVAILABLE),
+	ZXS_NAME(ZX_ERR_ACCESS_DENIED),
+	ZXS_NAME(ZX_ERR_IO),
+	ZXS_NAME(ZX_ERR_IO_REFUSED),
+	ZXS_NAME(ZX_ERR_IO_DATA_INTEGRITY),
+	ZXS_NAME(ZX_ERR_IO_DATA_LOSS),
+	ZXS_NAME(ZX_ERR_IO_NOT_PRESENT),
+	ZXS_NAME(ZX_ERR_IO_OVERRUN),
+	ZXS_NAME(ZX_ERR_IO_MISSED_DEADLINE),
+	ZXS_NAME(ZX_ERR_IO_INVALID),
+	ZXS_NAME(ZX_ERR_BAD_PATH),
+	ZXS_NAME(ZX_ERR_NOT_DIR),
+	ZXS_NAME(ZX_ERR_NOT_FILE),
+	ZXS_NAME(ZX_ERR_FILE_BIG),
+	ZXS_NAME(ZX_ERR_NO_SPACE),
+	ZXS_NAME(ZX_ERR_NOT_EMPTY),
+	ZXS_NAME(ZX_ERR_STOP),
+	ZXS_NAME(ZX_ERR_NEXT),
+	ZXS_NAME(ZX_ERR_ASYNC),
+	ZXS_NAME(ZX_ERR_PROTOCOL_NOT_SUPPORTED),
+	ZXS_NAME(ZX_ERR_ADDRESS_UNREACHABLE),
+	ZXS_NAME(ZX_ERR_ADDRESS_IN_USE),
+	ZXS_NAME(ZX_ERR_NOT_CONNECTED),
+	ZXS_NAME(ZX_ERR_CONNECTION_REFUSED),
+	ZXS_NAME(ZX_ERR_CONNECTION_RESET),
+	ZXS_NAME(ZX_ERR_CONNECTION_ABORTED),
+	ZXS_NAME(ZX_ERR_INTERNAL_INTR_KILLED),
+};
+
+ZXS_EXPORT const char *zx_status_get_string(zx_status_t status)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(zxs_status_names); i++) {
+		if (zxs_status_names[i].status == status)
+			return zxs_status_names[i].name;
+	}
+	return "(UNKNOWN)";
+}
