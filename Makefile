@@ -37,6 +37,10 @@ HOST_KDIR := /lib/modules/$(shell uname -r)/build
 .PHONY: all module modules lib selftests check demo setup checkpatch clean help \
 	FORCE
 
+# Relative spellings of the build products work too (make build/examples/demo).
+build/%: FORCE
+	@$(MAKE) --no-print-directory $(B)/$*
+
 ifneq ($(KDIR),)
 all module: $(B)/custom/zxsocket.ko
 else ifneq ($(wildcard $(HOST_KDIR)/Makefile),)
@@ -79,7 +83,7 @@ LIB_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -fPIC -fvisibility=hidden -pthread \
 lib: $(B)/lib/libzxsocket.a $(B)/lib/libzxsocket.so \
 	$(B)/lib/pkgconfig/zxsocket-uninstalled.pc
 
-$(B)/lib/obj/%.o: lib/%.c $(LIB_HDR) uapi/linux/zxsocket.h
+$(B)/lib/obj/%.o: lib/%.c $(LIB_HDR) $(wildcard lib/*.h) uapi/linux/zxsocket.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) -c $< -o $@
 
@@ -89,7 +93,8 @@ $(B)/lib/libzxsocket.a: $(LIB_OBJ)
 
 $(B)/lib/libzxsocket.so: $(LIB_OBJ) lib/libzxsocket.map
 	$(CC) -shared -pthread -Wl,-soname,libzxsocket.so.1 \
-		-Wl,--version-script=lib/libzxsocket.map -o $@ $(LIB_OBJ)
+		-Wl,--version-script=lib/libzxsocket.map -o $@.1 $(LIB_OBJ)
+	ln -sf libzxsocket.so.1 $@
 
 $(B)/lib/pkgconfig/zxsocket-uninstalled.pc: Makefile
 	@mkdir -p $(dir $@)
@@ -98,7 +103,7 @@ $(B)/lib/pkgconfig/zxsocket-uninstalled.pc: Makefile
 		'Description: Zircon sockets on Linux (uninstalled, in the source tree)' \
 		'Version: 0.1' \
 		'Cflags: -I$(TOP)/lib/include -I$(TOP)/uapi' \
-		'Libs: -L$(B)/lib -lzxsocket' \
+		'Libs: -L$(B)/lib -Wl,-rpath,$(B)/lib -lzxsocket' \
 		'Libs.private: -pthread' > $@
 	@echo "  PC      $@"
 

@@ -712,3 +712,71 @@ ZXS_EXPORT zx_status_t zx_handle_replace(zx_handle_t handle,
 		close(fd);
 	return status;
 }
+
+/* ---------------------------------------------------- share / accept */
+
+/*
+ * zx_socket_share consumes @socket_to_share on success and on every
+ * failure, as Zircon does: the kernel keeps its own reference to the open
+ * file when the share succeeds, so the caller's fd is closed either way.
+ */
+ZXS_EXPORT zx_status_t zx_socket_share(zx_handle_t handle,
+				       zx_handle_t socket_to_share)
+{
+	struct zxs_share req = { .fd = -1 };
+	zx_status_t status;
+	int fd, sfd;
+
+	if (!zxs_fd(socket_to_share, &sfd)) {
+		status = ZX_ERR_BAD_HANDLE;
+		sfd = -1;
+	} else if (!zxs_fd(handle, &fd)) {
+		status = ZX_ERR_BAD_HANDLE;
+	} else {
+		req.fd = sfd;
+		status = zxs_status(zxs_ioctl(fd, ZXS_IOC_SHARE, &req));
+	}
+	if (sfd >= 0)
+		close(sfd);
+	return status;
+}
+
+ZXS_EXPORT zx_status_t zx_socket_accept(zx_handle_t handle, zx_handle_t *out)
+{
+	struct zxs_accept req = { .flags = 0 };
+	int fd, nfd, err;
+
+	if (!zxs_fd(handle, &fd))
+		return ZX_ERR_BAD_HANDLE;
+	err = zxs_ioctl(fd, ZXS_IOC_ACCEPT, &req);
+	if (err)
+		return zxs_status(err);
+	nfd = zxs_fd_move_up(req.fd, 1);
+	if (nfd < 0)
+		return zxs_status(-nfd);
+	if (!out) {
+		close(nfd);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	*out = (zx_handle_t)nfd;
+	return ZX_OK;
+}
+
+/* ------------------------------------------------------------ Magenta */
+
+/*
+ * Magenta's mx_socket_write: the same call, plus MX_SOCKET_HALF_CLOSE
+ * (options 1, size 0), which only Magenta code can ask for.
+ */
+ZXS_EXPORT zx_status_t mx_socket_write(zx_handle_t handle, uint32_t options,
+				       const void *buffer, size_t size,
+				       size_t *actual)
+{
+	if (size && !buffer)
+		return ZX_ERR_INVALID_ARGS;
+	if (options != 0 && options != ZXS_HALF_CLOSE)
+		return ZX_ERR_INVALID_ARGS;
+	if (options == ZXS_HALF_CLOSE && size)
+		return ZX_ERR_INVALID_ARGS;
+	return zxs_io(handle, ZXS_IOC_WRITE, options, buffer, size, actual);
+}

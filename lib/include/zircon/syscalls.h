@@ -82,6 +82,13 @@ zx_status_t zx_socket_set_disposition(zx_handle_t handle,
  */
 zx_status_t zx_socket_shutdown(zx_handle_t handle, uint32_t options);
 
+/*
+ * Legacy share/accept (HAS_ACCEPT sockets).  zx_socket_share always
+ * consumes socket_to_share, on success and on failure.
+ */
+zx_status_t zx_socket_share(zx_handle_t handle, zx_handle_t socket_to_share);
+zx_status_t zx_socket_accept(zx_handle_t handle, zx_handle_t *out_socket);
+
 /* ------------------------------------------------------------- objects */
 
 /*
