@@ -121,9 +121,10 @@ static void zxs_unlock_wake(struct zxs_pair *pair, struct zxs_wake *wake)
 	for (i = 0; i < 2; i++) {
 		struct zxs_endpoint *ep = &pair->ep[i];
 
+		__poll_t key = zxs_signals_to_poll(wake->set[i]);
+
 		if (wake->set[i] && wq_has_sleeper(&ep->wq))
-			wake_up_interruptible_sync_poll(&ep->wq,
-					zxs_signals_to_poll(wake->set[i]));
+			wake_up_interruptible_sync_poll(&ep->wq, key);
 		else if (wake->room[i])
 			wake_up_interruptible_poll(&ep->wq, ZXS_POLL_ROOM);
 	}
@@ -1132,31 +1133,51 @@ static bool zxs_nonblock(struct kiocb *iocb)
 }
 
 /*
- * Block until @cond (evaluated under the pair lock) holds, or a signal.
- * Called and returns with the lock held.
+ * Block until @ready(@ep, @want) holds (evaluated under the pair lock), or
+ * a signal arrives.  Called and returns with the lock held.
  */
-#define zxs_wait_locked(ep, cond)					\
-({									\
-	int __ret = 0;							\
-	while (!(cond)) {						\
-		DEFINE_WAIT(__w);					\
-		prepare_to_wait(&(ep)->wq, &__w, TASK_INTERRUPTIBLE);	\
-		if (cond) {						\
-			finish_wait(&(ep)->wq, &__w);			\
-			break;						\
-		}							\
-		mutex_unlock(&(ep)->pair->lock);			\
-		if (!signal_pending(current))				\
-			schedule();					\
-		finish_wait(&(ep)->wq, &__w);				\
-		mutex_lock(&(ep)->pair->lock);				\
-		if (signal_pending(current)) {				\
-			__ret = -ERESTARTSYS;				\
-			break;						\
-		}							\
-	}								\
-	__ret;								\
-})
+static int zxs_wait_locked(struct zxs_endpoint *ep,
+			   bool (*ready)(struct zxs_endpoint *ep, size_t want),
+			   size_t want)
+{
+	struct zxs_pair *pair = ep->pair;
+	DEFINE_WAIT(w);
+	int ret = 0;
+
+	while (!ready(ep, want)) {
+		prepare_to_wait(&ep->wq, &w, TASK_INTERRUPTIBLE);
+		if (ready(ep, want))
+			break;
+		mutex_unlock(&pair->lock);
+		if (!signal_pending(current))
+			schedule();
+		finish_wait(&ep->wq, &w);
+		mutex_lock(&pair->lock);
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+	}
+	finish_wait(&ep->wq, &w);
+	return ret;
+}
+
+/* read(2) can go on: data, or an end of file to report. */
+static bool zxs_read_ready(struct zxs_endpoint *ep, size_t want)
+{
+	return ep->size || ep->read_disabled || ep->magenta_closed ||
+		!zxs_alive(zxs_peer(ep));
+}
+
+/* write(2) can go on: room for @want bytes, or an error to report. */
+static bool zxs_write_ready(struct zxs_endpoint *ep, size_t want)
+{
+	struct zxs_endpoint *peer = zxs_peer(ep);
+
+	return !zxs_alive(peer) || ep->half_closed ||
+		(ep->signals & ZXS_SIGNAL_WRITE_DISABLED) ||
+		zxs_free(peer) >= want;
+}
 
 static ssize_t zxs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
@@ -1176,9 +1197,7 @@ static ssize_t zxs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		ret = zxs_read_locked(ep, to, len, false, &wake);
 		if (ret != -EAGAIN || zxs_nonblock(iocb))
 			break;
-		ret = zxs_wait_locked(ep, ep->size || ep->read_disabled ||
-				      ep->magenta_closed ||
-				      !zxs_alive(zxs_peer(ep)));
+		ret = zxs_wait_locked(ep, zxs_read_ready, 0);
 		if (ret)
 			break;
 	}
@@ -1194,7 +1213,6 @@ static ssize_t zxs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	struct zxs_handle *h = iocb->ki_filp->private_data;
 	struct zxs_endpoint *ep = h->ep;
 	struct zxs_pair *pair = ep->pair;
-	struct zxs_endpoint *peer = zxs_peer(ep);
 	struct zxs_wake wake = {};
 	size_t total = iov_iter_count(from), done = 0;
 	ssize_t ret = 0;
@@ -1216,11 +1234,8 @@ static ssize_t zxs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			break;
 		/* Wait for room for a datagram, or for any room in a stream. */
 		ep->blocked_writers++;
-		ret = zxs_wait_locked(ep, !zxs_alive(peer) ||
-				(ep->signals & ZXS_SIGNAL_WRITE_DISABLED) ||
-				(zxs_is_datagram(pair) ?
-				 zxs_free(peer) >= total :
-				 zxs_free(peer) > 0));
+		ret = zxs_wait_locked(ep, zxs_write_ready,
+				      zxs_is_datagram(pair) ? total : 1);
 		ep->blocked_writers--;
 		if (ret)
 			break;

@@ -88,11 +88,10 @@ static int zxs_sleep_until(s64 deadline)
 		__set_current_state(TASK_RUNNING);
 		return -ERESTARTSYS;
 	}
-	if (deadline == ZXS_TIME_INFINITE) {
+	if (deadline == ZXS_TIME_INFINITE)
 		schedule();
-	} else if (!schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS)) {
+	else if (!schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS))
 		return -ETIMEDOUT;
-	}
 	return signal_pending(current) ? -ERESTARTSYS : 0;
 }
 
