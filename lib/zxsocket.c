@@ -658,6 +658,24 @@ ZXS_EXPORT zx_status_t zx_handle_close_many(const zx_handle_t *handles,
 }
 
 /*
+ * Hand a new fd from the kernel to the caller as a handle: never as 0,
+ * and closed again if @out is NULL.
+ */
+static zx_status_t zxs_publish(int kfd, zx_handle_t *out)
+{
+	int nfd = zxs_fd_move_up(kfd, 1);
+
+	if (nfd < 0)
+		return zxs_status(-nfd);
+	if (!out) {
+		close(nfd);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	*out = (zx_handle_t)nfd;
+	return ZX_OK;
+}
+
+/*
  * ZXS_IOC_DUPLICATE, then publish the new fd.  A NULL @out is only
  * detected after the kernel has checked everything else, as Zircon only
  * notices a bad out pointer when it copies the result out; the new fd is
@@ -667,20 +685,12 @@ static zx_status_t zxs_duplicate(int fd, zx_rights_t rights, uint32_t flags,
 				 zx_handle_t *out)
 {
 	struct zxs_duplicate req = { .rights = rights, .flags = flags };
-	int err, nfd;
+	int err;
 
 	err = zxs_ioctl(fd, ZXS_IOC_DUPLICATE, &req);
 	if (err)
 		return zxs_status(err);
-	nfd = zxs_fd_move_up(req.fd, 1);
-	if (nfd < 0)
-		return zxs_status(-nfd);
-	if (!out) {
-		close(nfd);
-		return ZX_ERR_INVALID_ARGS;
-	}
-	*out = (zx_handle_t)nfd;
-	return ZX_OK;
+	return zxs_publish(req.fd, out);
 }
 
 ZXS_EXPORT zx_status_t zx_handle_duplicate(zx_handle_t handle,
@@ -744,22 +754,14 @@ ZXS_EXPORT zx_status_t zx_socket_share(zx_handle_t handle,
 ZXS_EXPORT zx_status_t zx_socket_accept(zx_handle_t handle, zx_handle_t *out)
 {
 	struct zxs_accept req = { .flags = 0 };
-	int fd, nfd, err;
+	int fd, err;
 
 	if (!zxs_fd(handle, &fd))
 		return ZX_ERR_BAD_HANDLE;
 	err = zxs_ioctl(fd, ZXS_IOC_ACCEPT, &req);
 	if (err)
 		return zxs_status(err);
-	nfd = zxs_fd_move_up(req.fd, 1);
-	if (nfd < 0)
-		return zxs_status(-nfd);
-	if (!out) {
-		close(nfd);
-		return ZX_ERR_INVALID_ARGS;
-	}
-	*out = (zx_handle_t)nfd;
-	return ZX_OK;
+	return zxs_publish(req.fd, out);
 }
 
 /* ------------------------------------------------------------ Magenta */

@@ -135,6 +135,85 @@ FIXTURE_TEARDOWN(ep)
 	close(self->dev);
 }
 
+/* ------------------------------------------------------ unknown cmds */
+
+/* Every command the uapi header defines, on the fd it belongs to. */
+static bool known_cmd(unsigned long cmd, bool on_device)
+{
+	static const unsigned long device_cmds[] = {
+		ZXS_IOC_CREATE, ZXS_IOC_WAIT_MANY,
+	};
+	static const unsigned long endpoint_cmds[] = {
+		ZXS_IOC_WRITE, ZXS_IOC_READ, ZXS_IOC_SET_DISPOSITION,
+		ZXS_IOC_SHUTDOWN, ZXS_IOC_SIGNAL, ZXS_IOC_WAIT_ONE,
+		ZXS_IOC_GET_INFO, ZXS_IOC_GET_PROPERTY, ZXS_IOC_SET_PROPERTY,
+		ZXS_IOC_DUPLICATE,
+#ifdef ZXS_IOC_SHARE
+		ZXS_IOC_SHARE,
+#endif
+#ifdef ZXS_IOC_ACCEPT
+		ZXS_IOC_ACCEPT,
+#endif
+	};
+	size_t i;
+
+	if (on_device) {
+		for (i = 0; i < ARRAY_SIZE(device_cmds); i++)
+			if (cmd == device_cmds[i])
+				return true;
+	} else {
+		for (i = 0; i < ARRAY_SIZE(endpoint_cmds); i++)
+			if (cmd == endpoint_cmds[i])
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Every other command with our magic, in every direction and with the
+ * sizes of our structs (and then some), is ENOTTY on both kinds of fd.
+ * The argument is zeros, which no command here may act on.
+ */
+TEST_F(ep, unknown_cmds_enotty_on_both_fds)
+{
+	static const unsigned int dirs[] = { _IOC_NONE, _IOC_READ, _IOC_WRITE,
+					     _IOC_READ | _IOC_WRITE };
+	static const unsigned int sizes[] = { 0, 4, 8, 12, 16, 24, 32, 40, 48,
+					      64 };
+	uint64_t zeros[16];
+	int fd_kind, free_fd = zxs_lowest_free_fd();
+	unsigned int nr, d, s, checked = 0;
+
+	for (fd_kind = 0; fd_kind < 2; fd_kind++) {
+		int fd = fd_kind ? self->dev : self->fds[0];
+
+		for (nr = 0; nr < 256; nr++) {
+			for (d = 0; d < ARRAY_SIZE(dirs); d++) {
+				for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+					unsigned long cmd = _IOC(dirs[d],
+						ZXS_IOC_MAGIC, nr, sizes[s]);
+					int ret;
+
+					if (known_cmd(cmd, fd_kind))
+						continue;
+					memset(zeros, 0, sizeof(zeros));
+					ret = zxs_ioctl(fd, cmd, zeros);
+					checked++;
+					if (ret != -ENOTTY) {
+						EXPECT_EQ(-ENOTTY, ret)
+							TH_LOG("cmd %#lx on the %s fd",
+							       cmd, fd_kind ? "device" : "endpoint");
+					}
+				}
+			}
+		}
+	}
+	EXPECT_LT(10000, checked);
+	EXPECT_EQ(free_fd, zxs_lowest_free_fd());
+	EXPECT_EQ(ZXS_SIGNAL_WRITABLE, zxs_raw_signals(self->fds[0]));
+	EXPECT_EQ(ZXS_SIGNAL_WRITABLE, zxs_raw_signals(self->fds[1]));
+}
+
 /* ------------------------------------------------------------ CREATE */
 
 TEST_F(ep, create_unreadable_arg_efault)
@@ -368,8 +447,9 @@ TEST_F(ep, write_reserved_nonzero_einval)
 
 TEST_F(ep, write_unknown_options_einval)
 {
-	/* PEEK is a read option; bit 0 and bit 31 mean nothing. */
-	static const __u32 bad[] = { ZXS_PEEK, 1u << 0, 1u << 1, 1u << 31 };
+	/* PEEK is a read option; bits 1, 4 and 31 mean nothing. */
+	static const __u32 bad[] = { ZXS_PEEK, 1u << 1, 1u << 4, 1u << 31,
+				     ZXS_CONTROL | (1u << 4) };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {

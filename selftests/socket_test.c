@@ -2007,16 +2007,39 @@ TEST_F(sock, wait_one_woken_by_peer_close)
 
 TEST_F(sock, wait_one_woken_by_disposition)
 {
-	struct zxs_waiter w = { .handle = self->h[1], .signals = PWD };
+	/* One disable changes both ends: a waiter on each must wake. */
+	struct zxs_waiter reader = { .handle = self->h[1], .signals = PWD };
+	struct zxs_waiter writer = { .handle = self->h[0], .signals = WD };
 
+	reader.deadline = writer.deadline = zx_deadline_after(ZXS_LONG_NS);
+	ASSERT_EQ(0, zxs_waiter_start(&reader));
+	ASSERT_EQ(0, zxs_waiter_start(&writer));
+	EXPECT_FALSE(zxs_waiter_returned(&reader));
+	EXPECT_FALSE(zxs_waiter_returned(&writer));
+	ASSERT_EQ(ZX_OK, zx_socket_set_disposition(
+			self->h[0], ZX_SOCKET_DISPOSITION_WRITE_DISABLED, 0));
+	zxs_waiter_join(&reader);
+	zxs_waiter_join(&writer);
+	EXPECT_EQ(ZX_OK, reader.status);
+	EXPECT_EQ(W | PWD, reader.observed);
+	EXPECT_EQ(ZX_OK, writer.status);
+	EXPECT_EQ(WD, writer.observed);
+}
+
+TEST_F(sock, wait_one_woken_by_reenable)
+{
+	struct zxs_waiter w = { .handle = self->h[0], .signals = W };
+
+	ASSERT_EQ(ZX_OK, zx_socket_set_disposition(
+			self->h[1], 0, ZX_SOCKET_DISPOSITION_WRITE_DISABLED));
 	w.deadline = zx_deadline_after(ZXS_LONG_NS);
 	ASSERT_EQ(0, zxs_waiter_start(&w));
 	EXPECT_FALSE(zxs_waiter_returned(&w));
 	ASSERT_EQ(ZX_OK, zx_socket_set_disposition(
-			self->h[0], ZX_SOCKET_DISPOSITION_WRITE_DISABLED, 0));
+			self->h[1], 0, ZX_SOCKET_DISPOSITION_WRITE_ENABLED));
 	zxs_waiter_join(&w);
 	EXPECT_EQ(ZX_OK, w.status);
-	EXPECT_EQ(W | PWD, w.observed);
+	EXPECT_EQ(W, w.observed);
 }
 
 TEST_F(sock, wait_one_woken_by_user_signal)
