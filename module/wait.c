@@ -80,7 +80,7 @@ static void zxs_waiter_add(struct zxs_waiter *w, struct zxs_endpoint *ep,
  * caller re-checks), -ETIMEDOUT or -ERESTARTSYS.  The caller has set the
  * task state before its last check of the condition.
  */
-static int zxs_sleep_until(s64 deadline)
+int zxs_sleep_until(s64 deadline)
 {
 	ktime_t expires = ns_to_ktime(deadline);
 
@@ -95,9 +95,11 @@ static int zxs_sleep_until(s64 deadline)
 	return signal_pending(current) ? -ERESTARTSYS : 0;
 }
 
-static bool zxs_deadline_passed(s64 deadline)
+/* Deadlines are signed: ZX_TIME_INFINITE_PAST and the like have passed. */
+bool zxs_deadline_passed(s64 deadline)
 {
-	return deadline != ZXS_TIME_INFINITE && ktime_get_ns() >= deadline;
+	return deadline != ZXS_TIME_INFINITE &&
+		(s64)ktime_get_ns() >= deadline;
 }
 
 long zxs_wait_one(struct zxs_endpoint *ep, struct zxs_wait_one __user *uarg)
