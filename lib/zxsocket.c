@@ -161,6 +161,8 @@ static zx_status_t zxs_status(int err)
 	case ENOTSOCK:
 	case ENOTTY:
 		return ZX_ERR_WRONG_TYPE;
+	case ENOENT:
+		return ZX_ERR_NOT_FOUND;
 	default:
 		return ZX_ERR_INTERNAL;
 	}
@@ -762,6 +764,107 @@ ZXS_EXPORT zx_status_t zx_socket_accept(zx_handle_t handle, zx_handle_t *out)
 	if (err)
 		return zxs_status(err);
 	return zxs_publish(req.fd, out);
+}
+
+/* --------------------------------------------------------------- ports */
+
+_Static_assert(sizeof(zx_port_packet_t) == sizeof(struct zxs_port_packet),
+	       "port packet size");
+ZXS_SAME_FIELD(zx_port_packet_t, key, zxs_port_packet, key);
+ZXS_SAME_FIELD(zx_port_packet_t, type, zxs_port_packet, type);
+ZXS_SAME_FIELD(zx_port_packet_t, status, zxs_port_packet, status);
+ZXS_SAME_FIELD(zx_port_packet_t, user, zxs_port_packet, payload);
+_Static_assert(ZX_DEFAULT_PORT_RIGHTS == ZXS_DEFAULT_PORT_RIGHTS,
+	       "port rights");
+
+/* An fd for a request struct: invalid handles become -1 (EBADF). */
+static int zxs_req_fd(zx_handle_t handle)
+{
+	int fd;
+
+	return zxs_fd(handle, &fd) ? fd : -1;
+}
+
+ZXS_EXPORT zx_status_t zx_port_create(uint32_t options, zx_handle_t *out)
+{
+	struct zxs_port_create req = { .options = options };
+	zx_status_t status;
+	int dev, err;
+
+	if (options & ~ZX_PORT_BIND_TO_INTERRUPT)
+		return ZX_ERR_INVALID_ARGS;
+	if (!out)
+		return ZX_ERR_INVALID_ARGS;
+	dev = zxs_device_fd(&status);
+	if (dev < 0)
+		return status;
+	err = zxs_ioctl(dev, ZXS_IOC_PORT_CREATE, &req);
+	if (err)
+		return zxs_device_status(err);
+	return zxs_publish(req.fd, out);
+}
+
+ZXS_EXPORT zx_status_t zx_port_queue(zx_handle_t handle,
+				     const zx_port_packet_t *packet)
+{
+	int fd;
+
+	if (!zxs_fd(handle, &fd))
+		return ZX_ERR_BAD_HANDLE;
+	/* Zircon checks the handle first, then reads the packet. */
+	return zxs_status(zxs_ioctl(fd, ZXS_IOC_PORT_QUEUE, (void *)packet));
+}
+
+ZXS_EXPORT zx_status_t zx_port_wait(zx_handle_t handle, zx_time_t deadline,
+				    zx_port_packet_t *packet)
+{
+	struct zxs_port_wait req = {
+		.deadline = deadline,
+		.packet = zxs_ptr(packet),
+	};
+	int fd;
+
+	if (!zxs_fd(handle, &fd))
+		return ZX_ERR_BAD_HANDLE;
+	return zxs_status(zxs_ioctl(fd, ZXS_IOC_PORT_WAIT, &req));
+}
+
+ZXS_EXPORT zx_status_t zx_port_cancel(zx_handle_t handle, zx_handle_t source,
+				      uint64_t key)
+{
+	struct zxs_port_cancel req = {
+		.port = zxs_req_fd(handle),
+		.fd = zxs_req_fd(source),
+		.key = key,
+	};
+	zx_status_t status;
+	int dev;
+
+	dev = zxs_device_fd(&status);
+	if (dev < 0)
+		return status;
+	return zxs_device_status(zxs_ioctl(dev, ZXS_IOC_PORT_CANCEL, &req));
+}
+
+ZXS_EXPORT zx_status_t zx_object_wait_async(zx_handle_t handle,
+					    zx_handle_t port, uint64_t key,
+					    zx_signals_t signals,
+					    uint32_t options)
+{
+	struct zxs_wait_async req = {
+		.fd = zxs_req_fd(handle),
+		.port = zxs_req_fd(port),
+		.key = key,
+		.signals = signals,
+		.options = options,
+	};
+	zx_status_t status;
+	int dev;
+
+	dev = zxs_device_fd(&status);
+	if (dev < 0)
+		return status;
+	return zxs_device_status(zxs_ioctl(dev, ZXS_IOC_WAIT_ASYNC, &req));
 }
 
 /* ------------------------------------------------------------ Magenta */

@@ -13,7 +13,12 @@
  *	across a wakeup: changes collect in a struct zxs_wake and are woken
  *	after the unlock (zxs_unlock_wake()).
  *
- *   zxs_endpoint.wq.lock (waitqueue spinlock)
+ *   zxs_port.lock (spinlock, port.c)
+ *	Taken inside a pair lock when a wait_async observer fires or is
+ *	cancelled; port.c explains how a dying port reaches its observers
+ *	without the reverse order.
+ *
+ *   zxs_endpoint.wq.lock, zxs_port.wq.lock (waitqueue spinlocks)
  *	Taken inside the waitqueue API only.
  *
  * Readers that only need a snapshot of the signals (poll, waits, fdinfo)
@@ -105,6 +110,8 @@ static void zxs_update(struct zxs_endpoint *ep, u32 clear, u32 set,
 		return;
 	WRITE_ONCE(ep->signals, new);
 	wake->set[zxs_index(ep)] |= new & ~old;
+	if (!list_empty(&ep->observers))
+		zxs_observers_update(ep, old, new);
 }
 
 /*
@@ -139,10 +146,12 @@ static inline size_t zxs_free(struct zxs_endpoint *ep)
 
 /* ----------------------------------------------------------- lifetimes */
 
-static void zxs_pair_put(struct zxs_pair *pair)
+void zxs_pair_put(struct zxs_pair *pair)
 {
 	if (!refcount_dec_and_test(&pair->ref))
 		return;
+	WARN_ON(!list_empty(&pair->ep[0].observers) ||
+		!list_empty(&pair->ep[1].observers));
 	mem_cgroup_put(pair->memcg);
 	kfree(pair);
 }
@@ -182,6 +191,8 @@ static int zxs_endpoint_release(struct inode *inode, struct file *file)
 	bool died;
 
 	mutex_lock(&pair->lock);
+	if (!list_empty(&ep->observers))
+		zxs_observers_release(ep, file);
 	died = --ep->handles == 0;
 	if (died)
 		zxs_endpoint_die(ep, &wake);
@@ -269,6 +280,7 @@ static struct zxs_pair *zxs_pair_alloc(u32 options)
 		if (options & ZXS_HAS_ACCEPT)
 			ep->signals |= ZXS_SIGNAL_SHARE;
 		zxs_queue_init(&ep->rx);
+		INIT_LIST_HEAD(&ep->observers);
 		init_waitqueue_head(&ep->wq);
 	}
 	return pair;

@@ -3,9 +3,9 @@
  * zxsocket: Fuchsia's Zircon socket object on Linux.
  *
  * This file holds the module's entry points and /dev/zxsocket, the device
- * through which sockets are created and waited on in groups.  Endpoints and
- * their calls live in endpoint.c, waits in wait.c, byte queues in queue.c;
- * endpoint.c documents the locking.
+ * through which sockets and ports are created and waited on in groups.
+ * Endpoints and their calls live in endpoint.c, ports in port.c, waits in
+ * wait.c, byte queues in queue.c; endpoint.c documents the locking.
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -33,6 +33,12 @@ static long zxs_device_ioctl(struct file *file, unsigned int cmd,
 		return zxs_create(uarg);
 	case ZXS_IOC_WAIT_MANY:
 		return zxs_wait_many(uarg);
+	case ZXS_IOC_PORT_CREATE:
+		return zxs_port_create(uarg);
+	case ZXS_IOC_WAIT_ASYNC:
+		return zxs_wait_async(uarg);
+	case ZXS_IOC_PORT_CANCEL:
+		return zxs_port_cancel(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -9,6 +9,9 @@
  *                        its Zircon rights
  *   struct zxs_queue     a byte queue in page-sized chunks taken as data
  *                        arrives and returned as it drains
+ *   struct zxs_port      a Zircon port: a packet queue (port.c)
+ *   struct zxs_observer  one zx_object_wait_async: armed on an endpoint,
+ *                        then a packet queued on its port
  *
  * Lifetimes: a file owns its handle; a handle counts in its endpoint's
  * @handles; an endpoint with handles holds one reference on the pair.  The
@@ -60,6 +63,7 @@ struct zxs_endpoint {
 	void *control;		/* control message for this endpoint, or NULL */
 	size_t control_len;
 	int blocked_writers;	/* in write(2), waiting for room */
+	struct list_head observers;	/* armed async waits (port.c) */
 	wait_queue_head_t wq;
 };
 
@@ -75,6 +79,42 @@ struct zxs_pair {
 struct zxs_handle {
 	struct zxs_endpoint *ep;
 	u32 rights;
+};
+
+/* One queued packet: a user packet, or the one an observer carries. */
+struct zxs_packet {
+	struct list_head node;		/* on port->packets */
+	const struct file *source;	/* watched file, NULL for user packets */
+	bool user;
+	struct zxs_port_packet pkt;
+};
+
+struct zxs_port {
+	spinlock_t lock;		/* everything below but wq */
+	refcount_t ref;			/* one for all files, one per observer */
+	int handles;			/* open files */
+	bool dead;			/* last file gone: no more packets */
+	u64 koid;
+	unsigned int nuser;		/* queued user packets */
+	unsigned int nobservers;	/* armed observers */
+	struct list_head packets;	/* oldest first */
+	struct list_head observers;	/* armed */
+	wait_queue_head_t wq;
+};
+
+struct zxs_port_handle {
+	struct zxs_port *port;
+	u32 rights;
+};
+
+struct zxs_observer {
+	struct list_head ep_node;	/* on ep->observers; pair lock */
+	struct list_head port_node;	/* on port->observers; port lock */
+	struct zxs_endpoint *ep;
+	struct zxs_port *port;		/* counted in port->ref */
+	u32 trigger;
+	u32 options;
+	struct zxs_packet packet;
 };
 
 /* Signals a change set, to be turned into wakeups after the lock drops. */
@@ -96,6 +136,7 @@ extern unsigned int zxs_capacity;
 /* endpoint.c */
 long zxs_create(struct zxs_create __user *uarg);
 struct zxs_handle *zxs_file_handle(struct file *file);
+void zxs_pair_put(struct zxs_pair *pair);
 u64 zxs_koid_next(void);
 
 /* queue.c */
@@ -109,7 +150,17 @@ int zxs_queue_copy_out(struct zxs_queue *q, size_t skip, struct iov_iter *to,
 		       size_t n);
 void zxs_queue_consume(struct zxs_queue *q, size_t n);
 
+/* port.c */
+extern const struct file_operations zxs_port_fops;
+long zxs_port_create(struct zxs_port_create __user *uarg);
+long zxs_wait_async(struct zxs_wait_async __user *uarg);
+long zxs_port_cancel(struct zxs_port_cancel __user *uarg);
+void zxs_observers_update(struct zxs_endpoint *ep, u32 old, u32 new);
+void zxs_observers_release(struct zxs_endpoint *ep, struct file *file);
+
 /* wait.c */
+int zxs_sleep_until(s64 deadline);
+bool zxs_deadline_passed(s64 deadline);
 __poll_t zxs_signals_to_poll(u32 signals);
 long zxs_wait_one(struct zxs_endpoint *ep, struct zxs_wait_one __user *uarg);
 long zxs_wait_many(struct zxs_wait_many __user *uarg);

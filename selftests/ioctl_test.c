@@ -141,7 +141,8 @@ FIXTURE_TEARDOWN(ep)
 static bool known_cmd(unsigned long cmd, bool on_device)
 {
 	static const unsigned long device_cmds[] = {
-		ZXS_IOC_CREATE, ZXS_IOC_WAIT_MANY,
+		ZXS_IOC_CREATE, ZXS_IOC_WAIT_MANY, ZXS_IOC_PORT_CREATE,
+		ZXS_IOC_WAIT_ASYNC, ZXS_IOC_PORT_CANCEL,
 	};
 	static const unsigned long endpoint_cmds[] = {
 		ZXS_IOC_WRITE, ZXS_IOC_READ, ZXS_IOC_SET_DISPOSITION,

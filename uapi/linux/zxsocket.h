@@ -33,6 +33,7 @@
  *   EMFILE      ZX_ERR_NO_RESOURCES   (no free fd)
  *   EBADF       ZX_ERR_BAD_HANDLE     (an fd named in a struct is not open)
  *   ENOTSOCK    ZX_ERR_WRONG_TYPE     (an fd named in a struct is no endpoint)
+ *   ENOENT      ZX_ERR_NOT_FOUND      (ZXS_IOC_PORT_CANCEL matched nothing)
  *   ENOTTY      unknown ioctl; on a foreign fd, ZX_ERR_WRONG_TYPE
  *   EINTR       a blocking call was interrupted by a signal; waits take
  *               absolute deadlines, so repeating the call loses nothing
@@ -384,9 +385,142 @@ struct zxs_accept {
 	__s32 fd;
 };
 
+/* ------------------------------------------------------------------ ports */
+
+/*
+ * Ports (zx_port_*, zx_object_wait_async).  ZXS_IOC_PORT_CREATE on the
+ * device fd returns a "port fd" (an anon-inode file named "[zxport]"),
+ * readable for poll/epoll while packets are queued.  ZXS_IOC_PORT_QUEUE and
+ * ZXS_IOC_PORT_WAIT are on the port fd; ZXS_IOC_WAIT_ASYNC and
+ * ZXS_IOC_PORT_CANCEL name a port and an endpoint, so they are on the device
+ * fd.  A port fd also takes ZXS_IOC_DUPLICATE and ZXS_IOC_GET_INFO
+ * (ZXS_INFO_HANDLE_BASIC); the socket ioctls give ENOTSOCK on it and
+ * ZXS_IOC_WAIT_ONE gives EOPNOTSUPP (a port has no signals).
+ *
+ * An async wait belongs to the open file it was registered through: when
+ * that file is released (its last fd closed), its waits are cancelled, as
+ * closing a Zircon handle cancels its waits.  Packets already queued stay
+ * queued.  Closing the last fd of a port frees its packets and cancels every
+ * wait registered on it.  Neither the port nor a queued packet holds a
+ * reference to the socket: a dead socket's memory is never kept by a port.
+ */
+
+/* zx_port_create options. */
+#define ZXS_PORT_BIND_TO_INTERRUPT	(1u << 0)	/* accepted; no interrupt binds */
+
+/* zx_object_wait_async options. */
+#define ZXS_WAIT_ASYNC_ONCE		0u
+#define ZXS_WAIT_ASYNC_TIMESTAMP	(1u << 0)
+#define ZXS_WAIT_ASYNC_EDGE		(1u << 1)
+#define ZXS_WAIT_ASYNC_BOOT_TIMESTAMP	(1u << 2)
+
+/* Packet types. */
+#define ZXS_PKT_TYPE_USER		0u
+#define ZXS_PKT_TYPE_SIGNAL_ONE		1u
+
+#define ZXS_OBJ_TYPE_PORT		6u
+
+/* Default rights of a new port: TRANSFER|DUPLICATE|INSPECT|READ|WRITE. */
+#define ZXS_DEFAULT_PORT_RIGHTS	0x0000800fu
+
+/* Queued user packets a port takes before ZXS_IOC_PORT_QUEUE says EAGAIN. */
+#define ZXS_PORT_MAX_USER_PACKETS	4096u
+/* Async waits one port can have pending before WAIT_ASYNC says EMFILE. */
+#define ZXS_PORT_MAX_OBSERVERS		50000u
+
+/*
+ * struct zxs_port_packet - zx_port_packet_t, byte for byte (48 bytes).
+ * For ZXS_PKT_TYPE_SIGNAL_ONE the payload is zx_packet_signal_t:
+ * u32 trigger, u32 observed, u64 count (always 1), i64 timestamp (ns, if
+ * asked for), u64 reserved.  For ZXS_PKT_TYPE_USER it is the user's 32 bytes.
+ */
+struct zxs_port_packet {
+	__aligned_u64 key;
+	__u32 type;
+	__s32 status;
+	__aligned_u64 payload[4];
+};
+
+/**
+ * struct zxs_port_create - ZXS_IOC_PORT_CREATE, on the device fd.
+ * @options:	0 or ZXS_PORT_BIND_TO_INTERRUPT (same port); else EINVAL.
+ * @flags:	ZXS_FD_NONBLOCK / ZXS_FD_NO_CLOEXEC, as for ZXS_IOC_CREATE.
+ * @fd:		out: the port fd, with ZXS_DEFAULT_PORT_RIGHTS.
+ * @reserved:	must be 0.
+ *
+ * Errors: EINVAL (options, flags, reserved), EMFILE, ENOMEM.
+ */
+struct zxs_port_create {
+	__u32 options;
+	__u32 flags;
+	__s32 fd;
+	__u32 reserved;
+};
+
+/**
+ * struct zxs_wait_async - ZXS_IOC_WAIT_ASYNC, on the device fd.
+ * @fd:		the endpoint to watch.
+ * @port:	the port that gets the packet.
+ * @key:	the packet's key.
+ * @signals:	trigger signals.
+ * @options:	ZXS_WAIT_ASYNC_EDGE: only a rise of a trigger signal after
+ *		this call queues the packet (else a trigger signal already
+ *		asserted queues it at once); ZXS_WAIT_ASYNC_TIMESTAMP or
+ *		ZXS_WAIT_ASYNC_BOOT_TIMESTAMP (not both): stamp the packet.
+ *
+ * One packet (ZXS_PKT_TYPE_SIGNAL_ONE) is queued when the wait triggers,
+ * then the wait is over.  Errors, in Zircon's order: EINVAL (options),
+ * EBADF (@port not open), ENOTSOCK (@port no port), EACCES (@port lacks
+ * WRITE), EBADF (@fd not open), ENOTSOCK (@fd is no zxsocket object),
+ * EACCES (@fd lacks WAIT; a port never has it), EMFILE
+ * (ZXS_PORT_MAX_OBSERVERS pending), ENOMEM.
+ */
+struct zxs_wait_async {
+	__s32 fd;
+	__s32 port;
+	__aligned_u64 key;
+	__u32 signals;
+	__u32 options;
+};
+
+/**
+ * struct zxs_port_cancel - ZXS_IOC_PORT_CANCEL, on the device fd.
+ * @port:	the port.
+ * @fd:		the watched endpoint (the same open file the waits were
+ *		registered through).
+ * @key:	the key.
+ *
+ * Cancels the pending waits of @fd on @port with @key and removes their
+ * queued packets.  Errors: EBADF / ENOTSOCK / EACCES (@port: not open, no
+ * port, no WRITE), EBADF (@fd not open), ENOTSOCK (@fd is no zxsocket
+ * object), EACCES (@fd lacks WAIT), ENOENT (nothing matched:
+ * ZX_ERR_NOT_FOUND).
+ */
+struct zxs_port_cancel {
+	__s32 port;
+	__s32 fd;
+	__aligned_u64 key;
+};
+
+/**
+ * struct zxs_port_wait - ZXS_IOC_PORT_WAIT, on a port fd.
+ * @deadline:	as for ZXS_IOC_WAIT_ONE.
+ * @packet:	user pointer to a struct zxs_port_packet for the result.
+ *
+ * Takes the oldest packet.  Errors: EACCES (no READ), ETIMEDOUT, EINTR,
+ * EFAULT (@packet: the packet is lost, as in Zircon).
+ */
+struct zxs_port_wait {
+	__s64 deadline;
+	__aligned_u64 packet;
+};
+
 /* On the device fd. */
 #define ZXS_IOC_CREATE		_IOWR(ZXS_IOC_MAGIC, 0x00, struct zxs_create)
 #define ZXS_IOC_WAIT_MANY	_IOW(ZXS_IOC_MAGIC, 0x01, struct zxs_wait_many)
+#define ZXS_IOC_PORT_CREATE	_IOWR(ZXS_IOC_MAGIC, 0x02, struct zxs_port_create)
+#define ZXS_IOC_WAIT_ASYNC	_IOW(ZXS_IOC_MAGIC, 0x03, struct zxs_wait_async)
+#define ZXS_IOC_PORT_CANCEL	_IOW(ZXS_IOC_MAGIC, 0x04, struct zxs_port_cancel)
 
 /* On an endpoint fd. */
 #define ZXS_IOC_WRITE		_IOWR(ZXS_IOC_MAGIC, 0x10, struct zxs_io)
@@ -401,5 +535,9 @@ struct zxs_accept {
 #define ZXS_IOC_DUPLICATE	_IOWR(ZXS_IOC_MAGIC, 0x19, struct zxs_duplicate)
 #define ZXS_IOC_SHARE		_IOW(ZXS_IOC_MAGIC, 0x1a, struct zxs_share)
 #define ZXS_IOC_ACCEPT		_IOWR(ZXS_IOC_MAGIC, 0x1b, struct zxs_accept)
+
+/* On a port fd (and ZXS_IOC_DUPLICATE, ZXS_IOC_GET_INFO). */
+#define ZXS_IOC_PORT_QUEUE	_IOW(ZXS_IOC_MAGIC, 0x20, struct zxs_port_packet)
+#define ZXS_IOC_PORT_WAIT	_IOW(ZXS_IOC_MAGIC, 0x21, struct zxs_port_wait)
 
 #endif /* _UAPI_LINUX_ZXSOCKET_H */

@@ -50,4 +50,7 @@ typedef uint32_t zx_rights_t;
 	 ZX_RIGHT_SET_PROPERTY | ZX_RIGHT_SIGNAL | ZX_RIGHT_SIGNAL_PEER | \
 	 ZX_RIGHT_MANAGE_SOCKET)
 
+/* What zx_port_create() gives: 0x0000800f (no WAIT: a port has no signals). */
+#define ZX_DEFAULT_PORT_RIGHTS ((ZX_RIGHTS_BASIC & (~ZX_RIGHT_WAIT)) | ZX_RIGHTS_IO)
+
 #endif /* ZIRCON_RIGHTS_H_ */

@@ -32,6 +32,7 @@
 #include <zircon/compiler.h>
 #include <zircon/status.h>
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/port.h>
 #include <zircon/types.h>
 
 __BEGIN_CDECLS
@@ -136,6 +137,40 @@ zx_status_t zx_object_get_property(zx_handle_t handle, uint32_t property,
 				   void *value, size_t value_size);
 zx_status_t zx_object_set_property(zx_handle_t handle, uint32_t property,
 				   const void *value, size_t value_size);
+
+/* --------------------------------------------------------------- ports */
+
+/*
+ * A port: a queue of zx_port_packet_t.  Its handle is an fd that polls
+ * readable (POLLIN) while packets are queued, so one epoll registration
+ * serves a whole port.  options is 0 or ZX_PORT_BIND_TO_INTERRUPT.
+ * Needs /dev/zxsocket.
+ */
+zx_status_t zx_port_create(uint32_t options, zx_handle_t *out);
+
+/* Queue a ZX_PKT_TYPE_USER packet (key, status and user are kept). */
+zx_status_t zx_port_queue(zx_handle_t handle, const zx_port_packet_t *packet);
+
+/* Take the oldest packet, waiting until deadline. */
+zx_status_t zx_port_wait(zx_handle_t handle, zx_time_t deadline,
+			 zx_port_packet_t *packet);
+
+/*
+ * Cancel source's pending zx_object_wait_async() waits on port with key
+ * and drop their queued packets; ZX_ERR_NOT_FOUND if there were none.
+ */
+zx_status_t zx_port_cancel(zx_handle_t handle, zx_handle_t source,
+			   uint64_t key);
+
+/*
+ * When any of signals is asserted on handle (at once if one already is,
+ * unless options has ZX_WAIT_ASYNC_EDGE), queue one ZX_PKT_TYPE_SIGNAL_ONE
+ * packet with key on port.  Closing handle (its last fd) cancels the wait.
+ * Needs /dev/zxsocket.
+ */
+zx_status_t zx_object_wait_async(zx_handle_t handle, zx_handle_t port,
+				 uint64_t key, zx_signals_t signals,
+				 uint32_t options);
 
 /* ------------------------------------------------------------- handles */
 
