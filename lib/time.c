@@ -23,6 +23,29 @@ ZXS_EXPORT zx_time_t zx_clock_get_monotonic(void)
 	return zx_time_from_timespec(ts);
 }
 
+ZXS_EXPORT zx_time_t zx_clock_get(zx_clock_t clock_id)
+{
+	struct timespec ts;
+	clockid_t id;
+
+	switch (clock_id) {
+	case ZX_CLOCK_MONOTONIC:
+		id = CLOCK_MONOTONIC;
+		break;
+	case ZX_CLOCK_UTC:
+		id = CLOCK_REALTIME;
+		break;
+	case ZX_CLOCK_THREAD:
+		id = CLOCK_THREAD_CPUTIME_ID;
+		break;
+	default:
+		return 0;
+	}
+	if (clock_gettime(id, &ts) < 0)
+		return 0;
+	return zx_time_from_timespec(ts);
+}
+
 ZXS_EXPORT zx_time_t zx_deadline_after(zx_duration_t nanoseconds)
 {
 	return zx_time_add_duration(zx_clock_get_monotonic(), nanoseconds);

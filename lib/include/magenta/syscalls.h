@@ -102,6 +102,12 @@ static inline mx_time_t mx_time_get_monotonic(void)
 	return zx_clock_get_monotonic();
 }
 
+/* Magenta's clock read: MX_CLOCK_MONOTONIC, MX_CLOCK_UTC, MX_CLOCK_THREAD. */
+static inline mx_time_t mx_time_get(uint32_t clock_id)
+{
+	return zx_clock_get(clock_id);
+}
+
 static inline mx_time_t mx_deadline_after(mx_duration_t nanoseconds)
 {
 	return zx_deadline_after(nanoseconds);

@@ -139,6 +139,9 @@ typedef zx_object_info_topic_t mx_object_info_topic_t;
 #define MX_SOCKET_WRITE_DISABLED                 ZX_SOCKET_WRITE_DISABLED
 #define MX_SOCKET_WRITE_THRESHOLD                ZX_SOCKET_WRITE_THRESHOLD
 #define MX_TIME_INFINITE                         ZX_TIME_INFINITE
+#define MX_CLOCK_MONOTONIC                       ZX_CLOCK_MONOTONIC
+#define MX_CLOCK_UTC                             ZX_CLOCK_UTC
+#define MX_CLOCK_THREAD                          ZX_CLOCK_THREAD
 #define MX_USEC(n)                               ZX_USEC(n)
 #define MX_USER_SIGNAL_0                         ZX_USER_SIGNAL_0
 #define MX_USER_SIGNAL_1                         ZX_USER_SIGNAL_1

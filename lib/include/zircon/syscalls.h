@@ -204,6 +204,13 @@ zx_status_t zx_handle_replace(zx_handle_t handle, zx_rights_t rights,
 /* CLOCK_MONOTONIC in nanoseconds: the clock wait deadlines use. */
 zx_time_t zx_clock_get_monotonic(void);
 
+/*
+ * The 2018 form: ZX_CLOCK_MONOTONIC (CLOCK_MONOTONIC), ZX_CLOCK_UTC
+ * (CLOCK_REALTIME) or ZX_CLOCK_THREAD (this thread's CPU time), in ns;
+ * 0 for any other clock.
+ */
+zx_time_t zx_clock_get(zx_clock_t clock_id);
+
 /* Now plus nanoseconds, clamped to ZX_TIME_INFINITE(_PAST). */
 zx_time_t zx_deadline_after(zx_duration_t nanoseconds);
 

@@ -27,6 +27,8 @@ typedef int32_t zx_status_t;
 
 typedef uint32_t zx_clock_t;
 #define ZX_CLOCK_MONOTONIC		((zx_clock_t)0)
+#define ZX_CLOCK_UTC			((zx_clock_t)1)
+#define ZX_CLOCK_THREAD			((zx_clock_t)2)
 
 typedef uint32_t zx_signals_t;
 
