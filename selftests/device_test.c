@@ -138,7 +138,7 @@ TEST(device_unknown_ioctl_is_enotty)
 
 	ASSERT_LE(0, dev);
 	EXPECT_EQ(-ENOTTY, zxs_ioctl(dev, _IO(ZXS_IOC_MAGIC, 0x7f), NULL));
-	EXPECT_EQ(-ENOTTY, zxs_ioctl(dev, _IOWR(ZXS_IOC_MAGIC, 0x02,
+	EXPECT_EQ(-ENOTTY, zxs_ioctl(dev, _IOWR(ZXS_IOC_MAGIC, 0x0f,
 						struct zxs_create), &c));
 	/* Another driver's magic with CREATE's number and size. */
 	EXPECT_EQ(-ENOTTY, zxs_ioctl(dev, _IOWR('x', 0x00, struct zxs_create),
