@@ -115,7 +115,10 @@ ST_CFLAGS := $(CFLAGS) $(WARN) -Wno-sign-compare -Wno-missing-field-initializers
 	-std=gnu11 -pthread -static $(UAPI) -I$(TOP)/lib/include \
 	-I$(ZXS_SELFTESTS) -I$(TOP)/selftests
 
-selftests: $(ST_BIN) $(B)/examples/demo
+EX_SRC := $(wildcard examples/*.c)
+EX_BIN := $(patsubst examples/%.c,$(B)/examples/%,$(EX_SRC))
+
+selftests: $(ST_BIN) $(EX_BIN)
 
 $(B)/selftests/%: selftests/%.c $(ST_HDR) $(B)/lib/libzxsocket.a
 	@test -n "$(ZXS_SELFTESTS)" || { echo "run scripts/setup first" >&2; exit 1; }
