@@ -563,7 +563,7 @@ static long zxs_control_write(struct zxs_endpoint *ep, struct iov_iter *from,
 	if (peer->control)
 		return -EAGAIN;
 	old = set_active_memcg(pair->memcg);
-	msg = kmalloc(len, GFP_KERNEL_ACCOUNT);
+	msg = kmalloc(len, ZXS_GFP_DATA);
 	set_active_memcg(old);
 	if (!msg)
 		return -ENOMEM;

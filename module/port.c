@@ -352,7 +352,7 @@ long zxs_wait_async(struct zxs_wait_async __user *uarg)
 	if (ret)
 		goto out_port;
 
-	o = kzalloc(sizeof(*o), GFP_KERNEL_ACCOUNT);
+	o = kzalloc(sizeof(*o), ZXS_GFP_DATA);
 	if (!o) {
 		ret = -ENOMEM;
 		goto out_file;
@@ -459,7 +459,7 @@ static long zxs_port_queue(struct zxs_port_handle *ph,
 
 	if (!(ph->rights & ZXS_RIGHT_WRITE))
 		return -EACCES;
-	p = kmalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	p = kmalloc(sizeof(*p), ZXS_GFP_DATA);
 	if (!p)
 		return -ENOMEM;
 	if (copy_from_user(&p->pkt, uarg, sizeof(p->pkt))) {

@@ -56,7 +56,7 @@ static struct zxs_chunk *zxs_chunk_alloc(struct zxs_queue *q,
 		q->spare = NULL;
 	} else {
 		old = set_active_memcg(memcg);
-		c = (struct zxs_chunk *)__get_free_page(GFP_KERNEL_ACCOUNT);
+		c = (struct zxs_chunk *)__get_free_page(ZXS_GFP_DATA);
 		set_active_memcg(old);
 		if (!c)
 			return NULL;

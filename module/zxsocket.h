@@ -23,6 +23,7 @@
 #define ZXSOCKET_INTERNAL_H
 
 #include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -32,6 +33,16 @@
 #include <linux/zxsocket.h>
 
 struct mem_cgroup;
+
+/*
+ * Memory a user can make the module hold in bulk: queue pages, control
+ * messages, user port packets and async waits.  It is charged to a memory
+ * cgroup, and when that cgroup is full the call fails with ENOMEM
+ * (ZX_ERR_NO_MEMORY) rather than waking the memcg OOM killer, which would
+ * kill the writer (or a bystander) instead of failing one write.
+ */
+#define ZXS_GFP_DATA	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | \
+			 __GFP_NOWARN)
 
 struct zxs_queue {
 	struct list_head chunks;	/* oldest first */
