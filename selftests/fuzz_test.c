@@ -195,8 +195,16 @@ struct fuzz_thread {
 	int failures;
 	char failure[256];
 	uint8_t arg[FUZZ_ARG_MAX] __attribute__((aligned(16)));
-	uint8_t data[4096];
+	/*
+	 * Data buffer: lengths are picked below 4096, but a mutated length
+	 * lets a read fill up to a whole queue (rx_buf_max), so the mapping
+	 * is larger than any queue.
+	 */
+	uint8_t *data;
 };
+
+#define FUZZ_DATA_LEN	4096
+#define FUZZ_DATA_MAP	(4u << 20)
 
 static uint32_t rnd(struct fuzz_thread *t)
 {
@@ -270,7 +278,7 @@ static void fill_arg(struct fuzz_thread *t, unsigned long cmd)
 
 		io->options = rnd(t) % 4 ? 0 : 1u << (rnd(t) % 5);
 		io->buf = (uintptr_t)t->data;
-		io->len = rnd(t) % sizeof(t->data);
+		io->len = rnd(t) % FUZZ_DATA_LEN;
 		break;
 	}
 	case ZXS_IOC_WAIT_MANY: {
@@ -327,14 +335,14 @@ static unsigned long pick_cmd(struct fuzz_thread *t, enum fd_kind kind)
 	unsigned long cmd, size;
 	uint32_t r = rnd(t) % 16;
 
-	if (r < 9) {	/* a known command of some fd kind */
-		switch (rnd(t) % 3) {
-		case 0:
+	if (r < 9) {	/* a known command, mostly of this fd's kind */
+		switch (rnd(t) % 2 ? kind : rnd(t) % 3) {
+		case FD_DEV:
 			return dev_cmds[rnd(t) % NCMDS(dev_cmds)];
-		case 1:
-			return ep_cmds[rnd(t) % NCMDS(ep_cmds)];
-		default:
+		case FD_PORT:
 			return port_cmds[rnd(t) % NCMDS(port_cmds)];
+		default:
+			return ep_cmds[rnd(t) % NCMDS(ep_cmds)];
 		}
 	}
 	cmd = kind == FD_DEV ? dev_cmds[rnd(t) % NCMDS(dev_cmds)] :
@@ -384,7 +392,7 @@ static void one_call(struct fuzz_thread *t)
 	struct fuzz_fd *f = &fuzz_fds[rnd(t) % fuzz_nfds];
 	enum ptr_class pc = rnd(t) % 3 ? PTR_GOOD : 1 + rnd(t) % (PTR_NCLASSES - 1);
 	unsigned long cmd = pick_cmd(t, f->kind);
-	size_t size = _IOC_SIZE(cmd) ? _IOC_SIZE(cmd) : 8;
+	size_t size = _IOC_SIZE(cmd);
 	void *p;
 	int ret;
 
@@ -392,6 +400,9 @@ static void one_call(struct fuzz_thread *t)
 	if (f->kind == FD_OTHER && _IOC_TYPE(cmd) != ZXS_IOC_MAGIC)
 		cmd = ep_cmds[rnd(t) % NCMDS(ep_cmds)];
 	fill_arg(t, cmd);
+	/* The part of a straddling struct that is mapped: 1..127 bytes. */
+	if (size < 2 || size > FUZZ_ARG_MAX)
+		size = FUZZ_ARG_MAX;
 	switch (pc) {
 	case PTR_GOOD:
 		p = t->arg;
@@ -409,11 +420,8 @@ static void one_call(struct fuzz_thread *t)
 		p = unmapped;
 		break;
 	default:	/* the struct runs into the PROT_NONE page */
-		p = edge_page + zxs_page_size() - 1 -
-		    rnd(t) % (size > 1 ? size - 1 : 1);
-		if (size > 1)
-			memcpy(p, t->arg, edge_page + zxs_page_size() -
-			       (uint8_t *)p);
+		p = edge_page + zxs_page_size() - 1 - rnd(t) % (size - 1);
+		memcpy(p, t->arg, edge_page + zxs_page_size() - (uint8_t *)p);
 		break;
 	}
 	ret = ioctl(f->fd, cmd, p) ? -errno : 0;
@@ -496,6 +504,10 @@ TEST(random_ioctls_from_many_threads)
 	for (i = 0; i < FUZZ_THREADS; i++) {
 		threads[i].rng = seed * 0x9e3779b97f4a7c15ull + i;
 		threads[i].index = i;
+		threads[i].data = mmap(NULL, FUZZ_DATA_MAP,
+				       PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, threads[i].data);
 		ASSERT_EQ(0, pthread_create(&tid[i], NULL, fuzz_main,
 					    &threads[i]));
 	}
@@ -516,6 +528,7 @@ TEST(random_ioctls_from_many_threads)
 		enotty += threads[i].enotty;
 		ok += threads[i].ok;
 		failures += threads[i].failures;
+		munmap(threads[i].data, FUZZ_DATA_MAP);
 		if (threads[i].failures)
 			TH_LOG("thread %d: %d failures, first: %s", i,
 			       threads[i].failures, threads[i].failure);

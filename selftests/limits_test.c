@@ -312,7 +312,7 @@ TEST(memcg_full_gives_no_memory_not_oom_and_frees_on_close)
 static int nofile_child(void)
 {
 	struct rlimit rl = { NOFILE_LIMIT, NOFILE_LIMIT };
-	zx_handle_t a, b, dup, port;
+	zx_handle_t a, b, first = 0, first_peer = 0, dup, port;
 	zx_status_t st;
 	int pairs = 0, free_fd, fd;
 
@@ -322,6 +322,10 @@ static int nofile_child(void)
 		st = zx_socket_create(0, &a, &b);
 		if (st != ZX_OK)
 			break;
+		if (!pairs) {
+			first = a;
+			first_peer = b;
+		}
 		pairs++;
 	}
 	if (st != ZX_ERR_NO_RESOURCES) {
@@ -345,9 +349,15 @@ static int nofile_child(void)
 		return 14;
 	if (zx_port_create(0, &port) != ZX_ERR_NO_RESOURCES)
 		return 15;
-	if (zx_handle_duplicate(3, ZX_RIGHT_SAME_RIGHTS, &dup) !=
-	    ZX_ERR_NO_RESOURCES && zxs_rights(3) != 0)
+	if (zx_handle_duplicate(first, ZX_RIGHT_SAME_RIGHTS, &dup) !=
+	    ZX_ERR_NO_RESOURCES)
 		return 16;
+	/* Closing one pair makes room for exactly one more. */
+	zx_handle_close(first);
+	zx_handle_close(first_peer);
+	if (zx_socket_create(0, &a, &b) != ZX_OK ||
+	    zx_socket_create(0, &a, &b) != ZX_ERR_NO_RESOURCES)
+		return 17;
 	printf("# RLIMIT_NOFILE %d: %d pairs, then ZX_ERR_NO_RESOURCES\n",
 	       NOFILE_LIMIT, pairs);
 	return 0;
@@ -400,29 +410,34 @@ TEST(wait_many_item_count_is_capped)
 
 TEST(share_chains_cannot_grow)
 {
-	zx_handle_t a, b, c, d, e, f, g, h2, got;
+	zx_handle_t a, b, c, d, e, f, g, h2, k, l, got;
 
 	ASSERT_EQ(ZX_OK, zx_socket_create(ZX_SOCKET_HAS_ACCEPT, &a, &b));
 	ASSERT_EQ(ZX_OK, zx_socket_create(ZX_SOCKET_HAS_ACCEPT, &c, &d));
+	ASSERT_EQ(ZX_OK, zx_socket_create(ZX_SOCKET_HAS_ACCEPT, &k, &l));
 	ASSERT_EQ(ZX_OK, zx_socket_create(0, &e, &f));
 	ASSERT_EQ(ZX_OK, zx_socket_create(0, &g, &h2));
 
+	/* zx_socket_share consumes the shared handle, success or not. */
 	/* One slot per direction: the second share waits. */
 	EXPECT_EQ(ZX_OK, zx_socket_share(a, e));
 	EXPECT_EQ(ZX_ERR_SHOULD_WAIT, zx_socket_share(a, g));
 	/* A socket that carries an accept queue cannot be carried. */
 	EXPECT_EQ(ZX_ERR_BAD_STATE, zx_socket_share(a, c));
 	/* Nor can a socket be shared into itself. */
-	EXPECT_EQ(ZX_ERR_BAD_STATE, zx_socket_share(c, d));
+	EXPECT_EQ(ZX_ERR_BAD_STATE, zx_socket_share(k, l));
 	/* Accepting frees the slot; what was accepted still works. */
 	EXPECT_EQ(ZX_OK, zx_socket_accept(b, &got));
 	EXPECT_EQ(ZX_OK, zx_socket_write(got, 0, "x", 1, NULL));
 	EXPECT_EQ(1u, zxs_queued(f));
+	EXPECT_EQ(ZX_ERR_SHOULD_WAIT, zx_socket_accept(b, &got));
 	zx_handle_close(got);
 	zx_handle_close(f);
 	zx_handle_close(a);
 	zx_handle_close(b);
+	zx_handle_close(d);
 	zx_handle_close(h2);
+	zx_handle_close(k);
 }
 
 TEST(port_user_packets_are_capped)
