@@ -147,6 +147,17 @@ static void wait_flag(volatile int *flag, int val)
 		zxs_sleep_ns(ZXS_NSEC_PER_MSEC);
 }
 
+/* Wait for the child to reach @val; false if it died first. */
+static bool wait_child(volatile int *flag, int val, pid_t pid, int *status)
+{
+	while (*flag < val) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return false;
+		zxs_sleep_ns(ZXS_NSEC_PER_MSEC);
+	}
+	return true;
+}
+
 static int fill_child(struct fill_report *r)
 {
 	static uint8_t buf[WRITE_CHUNK];
@@ -264,7 +275,15 @@ TEST(memcg_full_gives_no_memory_not_oom_and_frees_on_close)
 	snprintf(val, sizeof(val), "%d", pid);
 	ASSERT_EQ(0, cg_write(cg, "cgroup.procs", val));
 	r->go = 1;
-	wait_flag(&r->stage, 2);
+	if (!wait_child(&r->stage, 2, pid, &status)) {
+		oom_kill = cg_read_key(cg, "memory.events", "oom_kill");
+		rmdir(cg);
+		ASSERT_TRUE(WIFEXITED(status))
+			TH_LOG("child killed by signal %d while filling (oom_kill %lld)",
+			       WTERMSIG(status), oom_kill);
+		ASSERT_EQ(0, WEXITSTATUS(status));
+		ASSERT_TRUE(false) TH_LOG("child exited early");
+	}
 
 	full_current = cg_read_ll(cg, "memory.current");
 	peak = cg_read_ll(cg, "memory.peak");	/* -1 before Linux 5.19 */
