@@ -577,6 +577,29 @@ static int check_out(const void *p, size_t len)
 	return 0;
 }
 
+/* 0 if /proc/self/fdinfo/@fd shows no 64-bit kernel address. */
+static int fdinfo_clean(int fd)
+{
+	char path[64], buf[4096], *p;
+	int f;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return -1;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	for (p = buf; (p = strstr(p, "ffff")); p++) {
+		if (strspn(p, "0123456789abcdef") >= 16)
+			return -2;
+	}
+	return 0;
+}
+
 TEST(every_struct_copied_out_is_fully_written)
 {
 	struct zxs_info_handle_basic basic;
@@ -661,6 +684,10 @@ TEST(every_struct_copied_out_is_fully_written)
 	w.deadline = 0;
 	EXPECT_EQ(-ETIMEDOUT, zxs_ioctl(cr.fds[0], ZXS_IOC_WAIT_ONE, &w));
 	EXPECT_EQ(0, check_out(&w, sizeof(w)));
+	/* fdinfo is text: no kernel address in it either. */
+	EXPECT_EQ(0, fdinfo_clean(cr.fds[0]));
+	EXPECT_EQ(0, fdinfo_clean(port));
+	EXPECT_EQ(0, fdinfo_clean(dev));
 	close(port);
 	close(cr.fds[0]);
 	close(cr.fds[1]);
