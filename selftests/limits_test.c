@@ -258,7 +258,10 @@ TEST(memcg_full_gives_no_memory_not_oom_and_frees_on_close)
 		SKIP(return, "no cgroup2 memory controller");
 	snprintf(cg, sizeof(cg), CGROUP_ROOT "/zxs-limits-%d", getpid());
 	rmdir(cg);
-	ASSERT_EQ(0, mkdir(cg, 0755));
+	if (mkdir(cg, 0755) && (errno == EACCES || errno == EPERM ||
+				errno == EROFS))
+		SKIP(return, "cannot create a cgroup: %s", strerror(errno));
+	ASSERT_EQ(0, access(cg, F_OK));
 	snprintf(val, sizeof(val), "%u", MEMCG_MAX);
 	ASSERT_EQ(0, cg_write(cg, "memory.max", val));
 	cg_write(cg, "memory.swap.max", "0");
