@@ -1106,6 +1106,10 @@ static void *blocked_writer_main(void *arg)
 	return NULL;
 }
 
+static void on_sigusr1(int sig)
+{
+}
+
 static int magenta_half_close(zx_handle_t h)
 {
 	struct zxs_io io = { .options = ZXS_HALF_CLOSE };
@@ -1131,7 +1135,10 @@ FIXTURE_VARIANT_ADD(blocked, datagram) {
 
 FIXTURE_SETUP(blocked)
 {
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+
 	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGUSR1, &sa, NULL);
 	if (zx_socket_create(variant->options, &self->a, &self->b) != ZX_OK)
 		SKIP(return, "zxsocket module not loaded");
 	ASSERT_EQ(ZX_OK, zxs_fill(self->a, NULL));
@@ -1196,10 +1203,10 @@ static void check_blocked_writer_wakes(struct __test_metadata *_metadata,
 	while (atomic_load(&bw.state) != 2 && zxs_now_ns() < end)
 		zxs_sleep_ns(ZXS_NSEC_PER_MSEC);
 	woken = atomic_load(&bw.state) == 2;
-	if (!woken) {
-		/* Still asleep: free it so that the test can end. */
-		zx_handle_close(self->b);
-		self->b = 0;
+	/* Still asleep: interrupt it (no SA_RESTART) so the test can end. */
+	while (atomic_load(&bw.state) != 2) {
+		pthread_kill(bw.thread, SIGUSR1);
+		zxs_sleep_ns(ZXS_NSEC_PER_MSEC);
 	}
 	pthread_join(bw.thread, NULL);
 	ASSERT_TRUE(woken) {
