@@ -416,12 +416,16 @@ static void writers_finished(struct worker *wk)
 		pthread_rwlock_rdlock(&rd->lock);
 		st = zx_socket_shutdown(rd->w, ZX_SOCKET_SHUTDOWN_WRITE);
 		pthread_rwlock_unlock(&rd->lock);
+		/* The reader's early stop disabled our writes already. */
+		if (st == ZX_ERR_BAD_STATE && atomic_load(&rd->readers_cut))
+			st = ZX_OK;
 		break;
 	case END_DISPOSITION:
 		/* The reader's end disables its peer's writes. */
 		pthread_rwlock_rdlock(&rd->lock);
-		st = zx_socket_set_disposition(rd->r, 0,
-					       ZX_SOCKET_DISPOSITION_WRITE_DISABLED);
+		if (!rd->r_closed)	/* closed: the reader stopped early */
+			st = zx_socket_set_disposition(rd->r, 0,
+					ZX_SOCKET_DISPOSITION_WRITE_DISABLED);
 		pthread_rwlock_unlock(&rd->lock);
 		break;
 	default:
@@ -553,8 +557,40 @@ static bool check_record(struct round *rd, struct parser *p, const uint8_t *b,
 	return true;
 }
 
+/*
+ * ZXS_STRESS_INJECT=corrupt|drop|dup damages one read on purpose, after
+ * the reader has seen some data, to show that the checks catch it (the
+ * test must then fail with anomalies).
+ */
+static const char *inject;
+static atomic_int inject_countdown = 200;
+
+static void feed_checked(struct round *rd, struct parser *p,
+			 const uint8_t *data, size_t n);
+
 static void feed(struct round *rd, struct parser *p, const uint8_t *data,
 		 size_t n)
+{
+	static uint8_t bad[65536];
+
+	if (!inject || atomic_fetch_sub(&inject_countdown, 1) != 1) {
+		feed_checked(rd, p, data, n);
+		return;
+	}
+	if (!strcmp(inject, "corrupt")) {
+		memcpy(bad, data, n);
+		bad[n / 2] ^= 0x40;
+		feed_checked(rd, p, bad, n);
+	} else if (!strcmp(inject, "dup")) {
+		feed_checked(rd, p, data, n);
+		feed_checked(rd, p, data, n);
+	} else if (strcmp(inject, "drop")) {
+		feed_checked(rd, p, data, n);
+	}
+}
+
+static void feed_checked(struct round *rd, struct parser *p,
+			 const uint8_t *data, size_t n)
 {
 	size_t used, off = 0;
 
@@ -691,6 +727,10 @@ static void *reader_main(void *arg)
 	 */
 	if (rd->parse_broken || !p) {
 		atomic_store(&rd->readers_cut, true);
+		pthread_rwlock_rdlock(&rd->lock);
+		if (!rd->r_closed)
+			zx_socket_shutdown(rd->r, ZX_SOCKET_SHUTDOWN_READ);
+		pthread_rwlock_unlock(&rd->lock);
 		close_end(rd, 1);
 	}
 	/* A stream may end inside a record only if its writer died there. */
@@ -997,6 +1037,7 @@ TEST_F_TIMEOUT(stress, integrity, stress_seconds() + 600)
 	int i, m;
 
 	signal(SIGPIPE, SIG_IGN);
+	inject = getenv("ZXS_STRESS_INJECT");
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, sh);
