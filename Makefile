@@ -9,6 +9,8 @@
 #   make selftests    static kselftest binaries in build/selftests/
 #   make demo         boots a VM and runs the example program
 #   make check        everything, on debian-6.1, debian-6.12 and the debug kernel
+#   make check-kcsan  the selftests on the KCSAN kernel (scripts/setup --kcsan)
+#   make soak DURATION=10m [KERNEL=debug]   the integrity stress, for that long
 #   make checkpatch   checkpatch.pl --strict on the kernel sources
 #
 # Output goes to build/; the kernels and tools live in the cache that
@@ -34,7 +36,8 @@ KDIR_kcsan = $(ZXS_KDIR_KCSAN)
 KSRC := Kbuild $(wildcard module/*.c module/*.h) uapi/linux/zxsocket.h
 HOST_KDIR := /lib/modules/$(shell uname -r)/build
 
-.PHONY: all module modules lib selftests check demo setup checkpatch clean help \
+.PHONY: all module modules lib selftests check check-kcsan soak demo setup \
+	checkpatch clean help \
 	FORCE
 
 # Relative spellings of the build products work too (make build/examples/demo).
@@ -135,6 +138,22 @@ check: setup
 	@$(MAKE) --no-print-directory modules lib selftests
 	@$(TOP)/scripts/check $(KERNELS)
 
+# KCSAN's kernel is built only on request; its module must carry KCSAN's
+# instrumentation (__tsan_* calls), or no race in it could be seen.
+check-kcsan: setup
+	@grep -qs '^ZXS_IMAGE_KCSAN=.' $(ZXS_CACHE)/env || \
+		{ echo "no KCSAN kernel: run scripts/setup --kcsan (about 20 minutes)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(B)/kcsan/zxsocket.ko lib selftests
+	@nm $(B)/kcsan/zxsocket.ko | grep -q ' U __tsan_' || \
+		{ echo "$(B)/kcsan/zxsocket.ko is not instrumented by KCSAN" >&2; exit 1; }
+	@$(TOP)/scripts/check kcsan
+
+DURATION ?= 10m
+KERNEL ?= debug
+soak: setup
+	@$(MAKE) --no-print-directory $(B)/$(KERNEL)/zxsocket.ko lib selftests
+	@$(TOP)/scripts/soak --kernel $(KERNEL) $(DURATION)
+
 demo: setup
 	@$(MAKE) --no-print-directory modules lib selftests
 	@$(TOP)/scripts/vm-run --kernel debian-6.12 --add $(B)/examples/demo -- ./demo
@@ -149,4 +168,4 @@ clean:
 	rm -rf $(B)
 
 help:
-	@sed -n '3,16p' $(TOP)/Makefile
+	@sed -n '3,18p' $(TOP)/Makefile

@@ -177,9 +177,16 @@ static void zxs_endpoint_die(struct zxs_endpoint *ep, struct zxs_wake *wake)
 	/* An endpoint queued for accept dies with the queue that holds it. */
 	wake->fput = ep->accept;
 	ep->accept = NULL;
-	if (zxs_alive(peer))
-		zxs_update(peer, ZXS_SIGNAL_WRITABLE, ZXS_SIGNAL_PEER_CLOSED,
-			   wake);
+	if (!zxs_alive(peer))
+		return;
+	zxs_update(peer, ZXS_SIGNAL_WRITABLE, ZXS_SIGNAL_PEER_CLOSED, wake);
+	/*
+	 * A write(2) blocked on the survivor must fail now.  If the peer
+	 * had half-closed (Magenta), PEER_CLOSED was already set and the
+	 * update above asserts nothing: wake such writers directly.
+	 */
+	if (peer->blocked_writers)
+		wake->room[zxs_index(peer)] = true;
 }
 
 static int zxs_endpoint_release(struct inode *inode, struct file *file)
@@ -614,6 +621,9 @@ static long zxs_half_close(struct zxs_endpoint *ep, struct zxs_wake *wake)
 		return -EPIPE;
 	ep->half_closed = true;
 	zxs_update(ep, ZXS_SIGNAL_WRITABLE, 0, wake);
+	/* Only a signal was cleared: wake our blocked write(2)s by hand. */
+	if (ep->blocked_writers)
+		wake->room[zxs_index(ep)] = true;
 	peer->magenta_closed = true;
 	zxs_update(peer, 0, ZXS_SIGNAL_PEER_CLOSED, wake);
 	return 0;

@@ -131,7 +131,7 @@ struct zxs_observer {
 /* Signals a change set, to be turned into wakeups after the lock drops. */
 struct zxs_wake {
 	u32 set[2];
-	bool room[2];		/* room grew for a blocked datagram writer */
+	bool room[2];		/* a blocked write(2) must look again */
 	struct file *fput;	/* a dropped accept queue entry, put unlocked */
 };
 
