@@ -66,6 +66,7 @@ static int opt_stream_reps = 3;
 static int opt_rtt = 1500;		/* round trips per B3 repetition */
 static int opt_msgs = 20000;		/* datagrams per B5 repetition */
 static int opt_mem_pairs = 10000;
+static double opt_mem_settle = 3;	/* idle seconds before measuring used pairs */
 static const char *opt_only;
 static bool opt_markers;
 static bool opt_nozx;		/* --linux-only: no zxsocket rows */
@@ -628,11 +629,13 @@ static bool want(const char *bench)
  * Run @fn(@arg, iters) for about opt_ms, opt_reps times; each sample is
  * nanoseconds per iteration.  The first call sizes the batch.
  */
-static int timed(void (*fn)(void *arg, long iters), void *arg, double *out)
+typedef void (*loop_fn)(void *arg, long iters);
+
+/* Iterations of @fn that take about opt_ms. */
+static long calibrate(loop_fn fn, void *arg)
 {
 	long iters = 1;
 	double t0, dt;
-	int i;
 
 	for (;;) {
 		t0 = now_ns();
@@ -642,13 +645,29 @@ static int timed(void (*fn)(void *arg, long iters), void *arg, double *out)
 			break;
 		iters *= 4;
 	}
-	iters = (long)(iters * (opt_ms * 1e6 / (dt > 1 ? dt : 1))) + 1;
+	return (long)(iters * (opt_ms * 1e6 / (dt > 1 ? dt : 1))) + 1;
+}
+
+/*
+ * Time @n loops against each other: opt_reps rounds, each running every
+ * loop once for about opt_ms, so that a change in the machine's load hits
+ * all primitives of a row alike.  out[j][rep]: ns per iteration.
+ */
+static void timed_group(int n, loop_fn *fn, void **arg, double (*out)[MAXREPS])
+{
+	long iters[NPRIM + 1];
+	double t0;
+	int i, j;
+
+	for (j = 0; j < n; j++)
+		iters[j] = calibrate(fn[j], arg[j]);
 	for (i = 0; i < opt_reps; i++) {
-		t0 = now_ns();
-		fn(arg, iters);
-		out[i] = (now_ns() - t0) / iters;
+		for (j = 0; j < n; j++) {
+			t0 = now_ns();
+			fn[j](arg[j], iters[j]);
+			out[j][i] = (now_ns() - t0) / iters[j];
+		}
 	}
-	return opt_reps;
 }
 
 /* ------------------------------------------------------------------ B1 */
@@ -680,13 +699,19 @@ static void bench_b1(void)
 					64 * KiB, 128 * KiB };
 	static const enum prim sp[] = { ZXL, ZXF, PIPE, UST, EFD };
 	static const enum prim dp[] = { ZXL, ZXF, USQ, UDG };
-	int dg, q, k, j, from;
-	double v[MAXREPS];
-	struct b1 s;
+	double v[NPRIM][MAXREPS];
+	struct b1 s[NPRIM];
+	loop_fn fn[NPRIM];
+	void *arg[NPRIM];
+	int dg, q, k, j, n;
 	char var[24];
 
-	s.wb = malloc(128 * KiB);
-	s.rb = malloc(128 * KiB);
+	for (j = 0; j < NPRIM; j++) {
+		s[j].wb = malloc(128 * KiB);
+		s[j].rb = malloc(128 * KiB);
+		fn[j] = b1_loop;
+		arg[j] = &s[j];
+	}
 	for (dg = 0; dg < 2; dg++) {
 		for (q = 0; q < 2; q++) {
 			for (k = 0; k < 7; k++) {
@@ -695,32 +720,37 @@ static void bench_b1(void)
 					continue;
 				snprintf(var, sizeof(var), "%s-%s",
 					 dg ? "dgram" : "stream", q ? "queued" : "empty");
-				from = nrows;
+				n = 0;
 				for (j = 0; j < (dg ? 4 : 5); j++) {
 					enum prim p = dg ? dp[j] : sp[j];
+					struct b1 *b = &s[n];
 
 					if ((p == EFD && (sizes[k] != 1 || q)) ||
 					    (opt_nozx && is_zx(p)))
 						continue;
-					memset(&s.c, 0, sizeof(s.c));
-					chan_open(&s.c, p, dg, 1 * MiB, true);
-					s.size = sizes[k];
-					s.wseq = s.rseq = 0;
+					chan_open(&b->c, p, dg, 1 * MiB, true);
+					b->size = sizes[k];
+					b->wseq = b->rseq = 0;
 					if (q) {
-						msg_fill(s.wb, s.size, s.wseq++);
-						write_all(&s.c, wfd(&s.c, 0), s.wb, s.size);
+						msg_fill(b->wb, b->size, b->wseq++);
+						write_all(&b->c, wfd(&b->c, 0), b->wb, b->size);
 					}
-					timed(b1_loop, &s, v);
-					chan_close(&s.c);
-					add_row("B1", var, sizes[k], p, "write+read",
-						"ns", false, v, opt_reps);
+					n++;
 				}
-				print_rows(from);
+				timed_group(n, fn, arg, v);
+				for (j = 0; j < n; j++) {
+					chan_close(&s[j].c);
+					add_row("B1", var, sizes[k], s[j].c.p, "write+read",
+						"ns", false, v[j], opt_reps);
+				}
+				print_rows(nrows - n);
 			}
 		}
 	}
-	free(s.wb);
-	free(s.rb);
+	for (j = 0; j < NPRIM; j++) {
+		free(s[j].wb);
+		free(s[j].rb);
+	}
 }
 
 /* ------------------------------------------------------------------ B2 */
@@ -817,28 +847,34 @@ static void bench_b2(void)
 		"read-empty", "write-full", "info-noop", "poll0",
 	};
 	static const enum prim ps[] = { ZXL, ZXF, PIPE, UST, USQ, UDG, EFD };
-	double v[MAXREPS];
-	struct b2 s;
-	int op, j, from;
+	double v[NPRIM][MAXREPS];
+	struct b2 s[NPRIM];
+	loop_fn fn[NPRIM];
+	void *arg[NPRIM];
+	int op, j, n;
 
 	for (op = 0; op < 4; op++) {
-		from = nrows;
+		n = 0;
 		for (j = 0; j < 7; j++) {
-			if (opt_nozx && is_zx(ps[j]))
-				continue;
 			enum prim p = ps[j];
 
-			if (op == B2_INFO && p == EFD)
+			if ((opt_nozx && is_zx(p)) || (op == B2_INFO && p == EFD))
 				continue;
-			chan_open(&s.c, p, p == USQ || p == UDG, 0, true);
-			s.op = op;
+			chan_open(&s[n].c, p, p == USQ || p == UDG, 0, true);
+			s[n].op = op;
 			if (op == B2_WRITE_FULL)
-				fill_up(&s.c);
-			timed(b2_loop, &s, v);
-			chan_close(&s.c);
-			add_row("B2", ops[op], 0, p, "call", "ns", false, v, opt_reps);
+				fill_up(&s[n].c);
+			fn[n] = b2_loop;
+			arg[n] = &s[n];
+			n++;
 		}
-		print_rows(from);
+		timed_group(n, fn, arg, v);
+		for (j = 0; j < n; j++) {
+			chan_close(&s[j].c);
+			add_row("B2", ops[op], 0, s[j].c.p, "call", "ns", false, v[j],
+				opt_reps);
+		}
+		print_rows(nrows - n);
 	}
 }
 
@@ -884,29 +920,31 @@ static void bench_b3(void)
 {
 	static const size_t sizes[] = { 1, 64, 4 * KiB, 64 * KiB };
 	static const enum prim ps[] = { ZXL, ZXF, PIPE, UST, EFD };
-	double p50[MAXREPS], p99[MAXREPS], p99s[5][MAXREPS], *lat;
-	int e, k, j, rep, i, from, ep;
+	double p50[5][MAXREPS], p99[5][MAXREPS], *lat;
+	int e, k, j, rep, i, from, ep, rounds;
 	bool done[5];
 	struct b3 s;
 	pthread_t t;
 	char var[24];
 
 	s.buf = malloc(64 * KiB);
+	lat = malloc(opt_rtt * sizeof(*lat));
 	for (e = 0; e < 2; e++) {
 		for (k = 0; k < 4; k++) {
 			from = nrows;
 			memset(done, 0, sizeof(done));
 			snprintf(var, sizeof(var), "%s", e ? "epoll" : "blocking");
-			for (j = 0; j < 5; j++) {
-				enum prim p = ps[j];
+			rounds = sizes[k] >= 64 * KiB ? opt_rtt / 4 : opt_rtt;
+			for (rep = 0; rep < opt_reps; rep++) {
+				for (j = 0; j < 5; j++) {
+					enum prim p = ps[j];
 
-				if ((p == EFD && sizes[k] != 1) || (opt_nozx && is_zx(p)))
-					continue;
-				s.size = sizes[k];
-				s.epoll = e;
-				s.rounds = sizes[k] >= 64 * KiB ? opt_rtt / 4 : opt_rtt;
-				lat = malloc(s.rounds * sizeof(*lat));
-				for (rep = 0; rep < opt_reps; rep++) {
+					if ((p == EFD && sizes[k] != 1) ||
+					    (opt_nozx && is_zx(p)))
+						continue;
+					s.size = sizes[k];
+					s.epoll = e;
+					s.rounds = rounds;
 					chan_open(&s.c, p, false, 0, e);
 					pthread_create(&t, NULL, b3_echo, &s);
 					ep = e ? ep_for(rfd(&s.c, 1)) : -1;
@@ -924,23 +962,23 @@ static void bench_b3(void)
 						close(ep);
 					chan_close(&s.c);
 					qsort(lat, s.rounds, sizeof(*lat), cmp_double);
-					p50[rep] = lat[s.rounds / 2] / 1000;
-					p99[rep] = lat[s.rounds * 99 / 100] / 1000;
+					p50[j][rep] = lat[s.rounds / 2] / 1000;
+					p99[j][rep] = lat[s.rounds * 99 / 100] / 1000;
+					done[j] = true;
 				}
-				free(lat);
-				add_row("B3", var, sizes[k], p, "rtt-p50", "us", false, p50,
-					opt_reps);
-				memcpy(p99s[j], p99, sizeof(p99));
-				done[j] = true;
 			}
-			/* p99 rows after the p50 rows: one group each. */
+			for (j = 0; j < 5; j++)
+				if (done[j])
+					add_row("B3", var, sizes[k], ps[j], "rtt-p50", "us",
+						false, p50[j], opt_reps);
 			for (j = 0; j < 5; j++)
 				if (done[j])
 					add_row("B3", var, sizes[k], ps[j], "rtt-p99", "us",
-						false, p99s[j], opt_reps);
+						false, p99[j], opt_reps);
 			print_rows(from);
 		}
 	}
+	free(lat);
 	free(s.buf);
 }
 
@@ -983,25 +1021,24 @@ static void bench_b4(void)
 {
 	static const size_t chunks[] = { 4 * KiB, 64 * KiB, 256 * KiB };
 	static const enum prim ps[] = { ZXL, ZXF, PIPE, UST };
-	double v[MAXREPS];
-	int k, j, rep, from, st;
+	double v[4][MAXREPS];
+	int k, j, rep, st;
 	struct chan c;
 	char *buf = malloc(256 * KiB);
 	char who[48];
 	pid_t pid;
 
 	for (k = 0; k < 3; k++) {
-		from = nrows;
-		for (j = 0; j < 4; j++) {
-			if (opt_nozx && is_zx(ps[j]))
-				continue;
-			enum prim p = ps[j];
-
-			snprintf(who, sizeof(who), "B4 %s %s", prim_name[p],
-				 size_str(chunks[k]));
-			for (rep = 0; rep < opt_stream_reps; rep++) {
+		/* Primitives take turns in every round (see timed_group()). */
+		for (rep = 0; rep < opt_stream_reps; rep++) {
+			for (j = 0; j < 4; j++) {
+				enum prim p = ps[j];
 				double t0;
 
+				if (opt_nozx && is_zx(p))
+					continue;
+				snprintf(who, sizeof(who), "B4 %s %s", prim_name[p],
+					 size_str(chunks[k]));
 				chan_open(&c, p, false, 256 * KiB, false);
 				t0 = now_ns();
 				pid = fork();
@@ -1017,15 +1054,17 @@ static void bench_b4(void)
 					      opt_stream_bytes, who);
 				CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
 				      !WEXITSTATUS(st), "%s: writer failed", who);
-				v[rep] = opt_stream_bytes / ((now_ns() - t0) / 1e9) / MiB;
+				v[j][rep] = opt_stream_bytes / ((now_ns() - t0) / 1e9) / MiB;
 				if (p == PIPE)
 					c.fd[1] = c.fd[0];
 				chan_close(&c);
 			}
-			add_row("B4", "2proc", chunks[k], p, "bandwidth", "MiB/s",
-				true, v, opt_stream_reps);
 		}
-		print_rows(from);
+		for (j = 0; j < 4; j++)
+			if (!opt_nozx || !is_zx(ps[j]))
+				add_row("B4", "2proc", chunks[k], ps[j], "bandwidth",
+					"MiB/s", true, v[j], opt_stream_reps);
+		print_rows(nrows - (opt_nozx ? 2 : 4));
 	}
 	free(buf);
 }
@@ -1056,20 +1095,19 @@ static void bench_b5(void)
 {
 	static const size_t sizes[] = { 64, KiB };
 	static const enum prim ps[] = { ZXL, ZXF, USQ, UDG };
-	double v[MAXREPS];
-	int k, j, rep, i, from;
+	double v[4][MAXREPS];
+	int k, j, rep, i;
 	char b[KiB];
 	struct b5 s;
 	pthread_t t;
 
 	for (k = 0; k < 2; k++) {
-		from = nrows;
-		for (j = 0; j < 4; j++) {
-			if (opt_nozx && is_zx(ps[j]))
-				continue;
-			for (rep = 0; rep < opt_reps; rep++) {
+		for (rep = 0; rep < opt_reps; rep++) {
+			for (j = 0; j < 4; j++) {
 				double t0;
 
+				if (opt_nozx && is_zx(ps[j]))
+					continue;
 				chan_open(&s.c, ps[j], true, 0, false);
 				s.size = sizes[k];
 				s.msgs = opt_msgs;
@@ -1080,13 +1118,15 @@ static void bench_b5(void)
 					msg_check(&s.c, b, s.size, i, "B5");
 				}
 				pthread_join(t, NULL);
-				v[rep] = s.msgs / ((now_ns() - t0) / 1e9);
+				v[j][rep] = s.msgs / ((now_ns() - t0) / 1e9);
 				chan_close(&s.c);
 			}
-			add_row("B5", "2thread", sizes[k], ps[j], "msgs", "msg/s",
-				true, v, opt_reps);
 		}
-		print_rows(from);
+		for (j = 0; j < 4; j++)
+			if (!opt_nozx || !is_zx(ps[j]))
+				add_row("B5", "2thread", sizes[k], ps[j], "msgs", "msg/s",
+					true, v[j], opt_reps);
+		print_rows(nrows - (opt_nozx ? 2 : 4));
 	}
 }
 
@@ -1117,8 +1157,7 @@ static void bench_b6(void)
 	static const size_t sizes[] = { 64, 4 * KiB };
 	static const enum prim ps[] = { ZXL, ZXF, PIPE, UST };
 	static const int ns[] = { 1, 2, 4 };
-	double v[MAXREPS], effs[4][MAXREPS], base[NPRIM][2];
-	bool done[4];
+	double v[4][MAXREPS], eff[MAXREPS], base[NPRIM][2];
 	pthread_barrier_t bar;
 	struct b6 w[4];
 	pthread_t t[4];
@@ -1130,17 +1169,15 @@ static void bench_b6(void)
 			int n = ns[ni];
 
 			from = nrows;
-			memset(done, 0, sizeof(done));
 			snprintf(var, sizeof(var), "N=%d", n);
-			for (j = 0; j < 4; j++) {
-				if (opt_nozx && is_zx(ps[j]))
-					continue;
-				enum prim p = ps[j];
-
-				for (rep = 0; rep < opt_reps; rep++) {
+			for (rep = 0; rep < opt_reps; rep++) {
+				for (j = 0; j < 4; j++) {
+					enum prim p = ps[j];
 					long total = 0;
 					double t0;
 
+					if (opt_nozx && is_zx(p))
+						continue;
 					pthread_barrier_init(&bar, NULL, n + 1);
 					for (i = 0; i < n; i++) {
 						memset(&w[i], 0, sizeof(w[i]));
@@ -1165,20 +1202,25 @@ static void bench_b6(void)
 						free(w[i].s.rb);
 					}
 					pthread_barrier_destroy(&bar);
-					v[rep] = total / ((now_ns() - t0) / 1e9);
+					v[j][rep] = total / ((now_ns() - t0) / 1e9);
 				}
-				add_row("B6", var, sizes[k], p, "total-ops", "op/s", true,
-					v, opt_reps);
-				if (n == 1)
-					base[p][k] = median(v, opt_reps);
-				for (rep = 0; rep < opt_reps; rep++)
-					effs[j][rep] = v[rep] / n / base[p][k];
-				done[j] = true;
 			}
-			for (j = 0; j < 4; j++)
-				if (done[j])
-					add_row("B6", var, sizes[k], ps[j], "efficiency", "ratio",
-					true, effs[j], opt_reps);
+			for (j = 0; j < 4; j++) {
+				if (opt_nozx && is_zx(ps[j]))
+					continue;
+				add_row("B6", var, sizes[k], ps[j], "total-ops", "op/s",
+					true, v[j], opt_reps);
+				if (n == 1)
+					base[ps[j]][k] = median(v[j], opt_reps);
+			}
+			for (j = 0; j < 4; j++) {
+				if (opt_nozx && is_zx(ps[j]))
+					continue;
+				for (rep = 0; rep < opt_reps; rep++)
+					eff[rep] = v[j][rep] / n / base[ps[j]][k];
+				add_row("B6", var, sizes[k], ps[j], "efficiency", "ratio",
+					true, eff, opt_reps);
+			}
 			print_rows(from);
 		}
 	}
@@ -1217,20 +1259,26 @@ static void b9_pipe_loop(void *arg, long iters)
 static void bench_b9(void)
 {
 	static const enum prim ps[] = { ZXL, UST, USQ, PIPE };
-	double v[MAXREPS];
-	struct b9 s;
-	int j, from = nrows;
+	double v[NPRIM][MAXREPS];
+	struct b9 s[4];
+	loop_fn fn[4];
+	void *arg[4];
+	int j, n = 0;
 
 	for (j = 0; j < 4; j++) {
 		if (opt_nozx && is_zx(ps[j]))
 			continue;
-		s.p = ps[j];
+		s[n].p = ps[j];
 		/* One pipe2 is one pipe, not the two chan_open() makes. */
-		timed(ps[j] == PIPE ? b9_pipe_loop : b9_loop, &s, v);
-		add_row("B9", "create+close", 0, ps[j], "pair", "ns", false, v,
-			opt_reps);
+		fn[n] = ps[j] == PIPE ? b9_pipe_loop : b9_loop;
+		arg[n] = &s[n];
+		n++;
 	}
-	print_rows(from);
+	timed_group(n, fn, arg, v);
+	for (j = 0; j < n; j++)
+		add_row("B9", "create+close", 0, s[j].p, "pair", "ns", false, v[j],
+			opt_reps);
+	print_rows(nrows - n);
 }
 
 /* ----------------------------------------------------------------- MEM */
@@ -1319,8 +1367,8 @@ static void bench_mem(void)
 	printf("\nMEM: %d idle pairs, %s and /proc/meminfo Slab deltas per pair;\n"
 	       "     a pipe 'pair' is two pipes (one per direction), as a zxsocket\n"
 	       "     and a socketpair carry both; 'used': 4 KiB (1 KiB datagram)\n"
-	       "     written and read back once on each pair first\n",
-	       n, cg_ok ? "memcg memory.current" : "MemTotal-MemFree");
+	       "     written and read back once on each pair, then %.1f s idle\n",
+	       n, cg_ok ? "memcg memory.current" : "MemTotal-MemFree", opt_mem_settle);
 	for (used = 0; used < 2; used++) {
 		for (dg = 0; dg < 2; dg++) {
 			const enum prim *ps = dg ? dps : sps;
@@ -1351,6 +1399,9 @@ static void bench_mem(void)
 						CHECK(b[0] == 0x5a && b[sz - 1] == 0x5a,
 						      "MEM: data corrupted");
 					}
+					/* Idle means idle for a while: let caches trim. */
+					if (used)
+						usleep(opt_mem_settle * 1e6);
 					v[j][rep] = (mem_now() - m0) / n;
 					s[j][rep] = (slab_now() - s0) / n;
 					for (i = 0; i < n; i++)
@@ -1486,6 +1537,7 @@ int main(int argc, char **argv)
 		{ "rtt", required_argument, NULL, 't' },
 		{ "msgs", required_argument, NULL, 'g' },
 		{ "mem-pairs", required_argument, NULL, 'p' },
+		{ "mem-settle", required_argument, NULL, 'T' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "long", no_argument, NULL, 'l' },
 		{ "csv", required_argument, NULL, 'c' },
@@ -1520,6 +1572,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			opt_mem_pairs = atoi(optarg);
+			break;
+		case 'T':
+			opt_mem_settle = atof(optarg);
 			break;
 		case 'o':
 			opt_only = optarg;
