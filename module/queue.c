@@ -36,14 +36,19 @@
 #define ZXS_SPARES_MAX	16
 #define ZXS_TRIM_DELAY	HZ
 
+/*
+ * The header lives apart from its page, so that a chunk holds a whole
+ * page of data: a 4 KiB write is one aligned copy into one page, as in a
+ * pipe, not two copies into two pages.
+ */
 struct zxs_chunk {
 	struct list_head link;
 	u32 head;		/* first unread byte in data[] */
 	u32 tail;		/* one past the last written byte */
-	u8 data[];
+	u8 *data;		/* one page */
 };
 
-#define ZXS_CHUNK_BYTES	((u32)(PAGE_SIZE - offsetof(struct zxs_chunk, data)))
+#define ZXS_CHUNK_BYTES	((u32)PAGE_SIZE)
 
 static struct zxs_chunk *zxs_queue_tail(struct zxs_queue *q)
 {
@@ -54,7 +59,8 @@ static struct zxs_chunk *zxs_queue_tail(struct zxs_queue *q)
 
 static void zxs_chunk_free(struct zxs_chunk *c)
 {
-	free_page((unsigned long)c);
+	free_page((unsigned long)c->data);
+	kfree(c);
 }
 
 static void zxs_chunks_free(struct list_head *list)
@@ -126,8 +132,14 @@ static struct zxs_chunk *zxs_chunk_alloc(struct zxs_queue *q,
 		q->nspares--;
 	} else {
 		old = set_active_memcg(memcg);
-		c = (struct zxs_chunk *)__get_free_page(GFP_KERNEL_ACCOUNT);
+		c = kmalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+		if (c)
+			c->data = (u8 *)__get_free_page(GFP_KERNEL_ACCOUNT);
 		set_active_memcg(old);
+		if (c && !c->data) {
+			kfree(c);
+			c = NULL;
+		}
 		if (!c)
 			return NULL;
 	}
