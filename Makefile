@@ -12,6 +12,9 @@
 #   make check-kcsan  the selftests on the KCSAN kernel (scripts/setup --kcsan)
 #   make soak DURATION=10m [KERNEL=debug]   the integrity stress, for that long
 #   make checkpatch   checkpatch.pl --strict on the kernel sources
+#   make bench        boots a VM (debian-6.12) and runs the benchmarks against
+#                     pipes, AF_UNIX and eventfd; scripts/bench --help for more
+#   make bench-bin    only builds the static benchmark, build/bench/zxsbench
 #
 # Output goes to build/; the kernels and tools live in the cache that
 # scripts/setup fills (${XDG_CACHE_HOME:-~/.cache}/zxsocket).
@@ -37,8 +40,7 @@ KSRC := Kbuild $(wildcard module/*.c module/*.h) uapi/linux/zxsocket.h
 HOST_KDIR := /lib/modules/$(shell uname -r)/build
 
 .PHONY: all module modules lib selftests check check-kcsan soak demo setup \
-	checkpatch clean help \
-	FORCE
+	checkpatch clean help bench bench-bin FORCE
 
 # Relative spellings of the build products work too (make build/examples/demo).
 build/%: FORCE
@@ -121,7 +123,7 @@ ST_CFLAGS := $(CFLAGS) $(WARN) -Wno-sign-compare -Wno-missing-field-initializers
 EX_SRC := $(wildcard examples/*.c)
 EX_BIN := $(patsubst examples/%.c,$(B)/examples/%,$(EX_SRC))
 
-selftests: $(ST_BIN) $(EX_BIN)
+selftests: $(ST_BIN) $(EX_BIN) $(B)/bench/zxsbench
 
 $(B)/selftests/%: selftests/%.c $(ST_HDR) $(B)/lib/libzxsocket.a
 	@test -n "$(ZXS_SELFTESTS)" || { echo "run scripts/setup first" >&2; exit 1; }
@@ -132,6 +134,19 @@ $(B)/examples/%: examples/%.c $(B)/lib/libzxsocket.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) -static -pthread -I$(TOP)/lib/include $< -o $@ \
 		$(B)/lib/libzxsocket.a
+
+# ---------------------------------------------------------------- benchmark
+bench-bin: $(B)/bench/zxsbench
+
+$(B)/bench/zxsbench: bench/zxsbench.c $(B)/lib/libzxsocket.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -static -pthread $(UAPI) \
+		-I$(TOP)/lib/include $< -o $@ $(B)/lib/libzxsocket.a
+
+# Not part of check: it takes minutes and measures, it does not test.
+bench: setup
+	@$(MAKE) --no-print-directory $(B)/debian-6.12/zxsocket.ko lib bench-bin
+	@$(TOP)/scripts/bench $(BENCH_ARGS)
 
 # ---------------------------------------------------------------- VM runs
 check: setup
@@ -168,4 +183,4 @@ clean:
 	rm -rf $(B)
 
 help:
-	@sed -n '3,18p' $(TOP)/Makefile
+	@sed -n '3,20p' $(TOP)/Makefile

@@ -98,6 +98,9 @@ int zxs_sleep_until(s64 deadline)
 /* Deadlines are signed: ZX_TIME_INFINITE_PAST and the like have passed. */
 bool zxs_deadline_passed(s64 deadline)
 {
+	/* A poll (deadline 0) needs no clock read. */
+	if (deadline <= 0)
+		return true;
 	return deadline != ZXS_TIME_INFINITE &&
 		(s64)ktime_get_ns() >= deadline;
 }
@@ -113,7 +116,10 @@ long zxs_wait_one(struct zxs_endpoint *ep, struct zxs_wait_one __user *uarg)
 		return -EFAULT;
 
 	observed = READ_ONCE(ep->signals);
-	if (!(observed & arg.signals)) {
+	if (!(observed & arg.signals) && zxs_deadline_passed(arg.deadline)) {
+		/* A poll: no waiter to queue and dequeue. */
+		ret = -ETIMEDOUT;
+	} else if (!(observed & arg.signals)) {
 		zxs_waiter_add(&w, ep, arg.signals);
 		for (;;) {
 			set_current_state(TASK_INTERRUPTIBLE);

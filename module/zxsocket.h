@@ -30,6 +30,7 @@
 #include <linux/types.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/zxsocket.h>
 
 struct mem_cgroup;
@@ -46,8 +47,11 @@ struct mem_cgroup;
 
 struct zxs_queue {
 	struct list_head chunks;	/* oldest first */
-	struct zxs_chunk *spare;	/* one drained chunk kept for reuse */
+	struct list_head spares;	/* drained chunks kept for reuse */
+	unsigned int nspares;
+	bool busy;			/* appended to since the last trim */
 	size_t bytes;			/* stored bytes, framing included */
+	struct delayed_work trim;	/* frees the pages of an idle queue */
 };
 
 /* Where a queue's tail stood, so a failed append can be undone. */
