@@ -21,6 +21,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_context.h>
+#include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
 #include <linux/slab.h>
@@ -140,10 +141,13 @@ struct file *zxs_handle_file(struct zxs_endpoint *ep, u32 rights, int flags)
 	h->rights = rights;
 	zxs_handle_attach(h, ep);
 
+	/* The file's release puts this, as for any file of our fops. */
+	__module_get(THIS_MODULE);
 	file = alloc_file_pseudo(inode, zxs_mnt, "zxsocket",
 				 flags & (O_ACCMODE | O_NONBLOCK),
 				 &zxs_endpoint_fops);
 	if (IS_ERR(file)) {
+		module_put(THIS_MODULE);
 		iput(inode);
 		return file;
 	}
