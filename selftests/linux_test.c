@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
 #include <sys/sendfile.h>
@@ -21,6 +24,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
 
 #include <zircon/syscalls/port.h>
 
@@ -894,6 +898,91 @@ TEST(datagram_larger_than_capacity_is_emsgsize)
 	EXPECT_EQ(EMSGSIZE, errno);
 	free(buf);
 	zx_handle_close(a);
+	zx_handle_close(b);
+}
+
+/*
+ * RWF_NOWAIT does not sleep on the socket's lock either.  A write whose
+ * source page is missing (userfaultfd) stalls in its copy with the lock
+ * held; meanwhile a RWF_NOWAIT read with data queued, and a RWF_NOWAIT
+ * write with room, must fail with EAGAIN instead of waiting for the lock.
+ * A resolver thread releases the stalled write after a while, so without
+ * the trylock the calls would return 1 late instead of EAGAIN.
+ */
+struct stalled {
+	zx_handle_t a;
+	int uffd;
+	char *page;
+	ssize_t wrote;
+};
+
+static void *stalled_writer(void *arg)
+{
+	struct stalled *st = arg;
+
+	st->wrote = write(st->a, st->page, 100);
+	return NULL;
+}
+
+static void *resolver(void *arg)
+{
+	struct stalled *st = arg;
+	static char src[65536] __attribute__((aligned(65536)));
+	struct uffdio_copy copy = {
+		.dst = (uintptr_t)st->page,
+		.src = (uintptr_t)src,
+		.len = zxs_page_size(),
+	};
+
+	memset(src, 'u', sizeof(src));
+	zxs_sleep_ns(ZXS_SETTLE_NS * 4);
+	ioctl(st->uffd, UFFDIO_COPY, &copy);
+	return NULL;
+}
+
+TEST(rwf_nowait_does_not_wait_for_a_held_lock)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffd_msg msg;
+	pthread_t wt, rt;
+	struct stalled st;
+	zx_handle_t b;
+	struct iovec iov;
+	char buf[256], c = 0;
+
+	st.uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (st.uffd < 0)
+		SKIP(return, "no userfaultfd");
+	ASSERT_EQ(0, ioctl(st.uffd, UFFDIO_API, &api));
+	st.page = mmap(NULL, zxs_page_size(), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, st.page);
+	reg.range.start = (uintptr_t)st.page;
+	reg.range.len = zxs_page_size();
+	ASSERT_EQ(0, ioctl(st.uffd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, pair(ZX_SOCKET_STREAM, &st.a, &b));
+	ASSERT_EQ(1, write(st.a, "x", 1));
+	ASSERT_EQ(0, pthread_create(&wt, NULL, stalled_writer, &st));
+	/* The fault arrives: the writer now sleeps in its copy, lock held. */
+	ASSERT_EQ(sizeof(msg), read(st.uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	ASSERT_EQ(0, pthread_create(&rt, NULL, resolver, &st));
+	iov.iov_base = &c;
+	iov.iov_len = 1;
+	EXPECT_EQ(-1, preadv2(b, &iov, 1, -1, RWF_NOWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(-1, pwritev2(b, &iov, 1, -1, RWF_NOWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	pthread_join(rt, NULL);
+	pthread_join(wt, NULL);
+	EXPECT_EQ(100, st.wrote);
+	/* Without RWF_NOWAIT, nothing was lost: "x" and the 100 bytes. */
+	EXPECT_EQ(101, read(b, buf, sizeof(buf)));
+	EXPECT_EQ('x', buf[0]);
+	EXPECT_EQ('u', buf[100]);
+	close(st.uffd);
+	zx_handle_close(st.a);
 	zx_handle_close(b);
 }
 
