@@ -16,10 +16,14 @@
  * drops the handle (zxs_handle_drop()), which may kill the endpoint.  Each
  * handle holds one reference on its pair.  The files pin the module through
  * zxs_endpoint_fops.owner; the filesystem itself has no owner, so its own
- * mount does not pin the module, and module exit unmounts it.
+ * mount does not pin the module, and module exit unmounts it.  The last
+ * fput() of a file drops the module reference before it evicts the inode,
+ * so module exit waits for the superblock to be gone (zxsfs_gone), which
+ * is after the last eviction, before the module's memory can go.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/completion.h>
 #include <linux/fs_context.h>
 #include <linux/module.h>
 #include <linux/mount.h>
@@ -37,6 +41,7 @@ struct zxs_inode {
 
 static struct kmem_cache *zxs_inode_cache;
 static struct vfsmount *zxs_mnt;
+static DECLARE_COMPLETION(zxsfs_gone);
 
 static struct zxs_handle *zxs_inode_handle(struct inode *inode)
 {
@@ -108,10 +113,16 @@ static int zxsfs_init_fs_context(struct fs_context *fc)
 	return 0;
 }
 
+static void zxsfs_kill_sb(struct super_block *sb)
+{
+	kill_anon_super(sb);
+	complete(&zxsfs_gone);
+}
+
 static struct file_system_type zxsfs_type = {
 	.name		= "zxsocketfs",
 	.init_fs_context = zxsfs_init_fs_context,
-	.kill_sb	= kill_anon_super,
+	.kill_sb	= zxsfs_kill_sb,
 };
 
 /* Pipe-like: no seeking, no positional I/O; RWF_NOWAIT is supported. */
@@ -197,6 +208,8 @@ int __init zxs_files_init(void)
 void zxs_files_exit(void)
 {
 	kern_unmount(zxs_mnt);
+	/* A racing last fput() may still hold the mount: wait for it. */
+	wait_for_completion(&zxsfs_gone);
 	/* Inodes are freed after a grace period. */
 	rcu_barrier();
 	kmem_cache_destroy(zxs_inode_cache);
