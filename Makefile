@@ -7,7 +7,7 @@
 #   make KDIR=<tree>  module for that kernel tree, in build/custom/
 #   make lib          libzxsocket.a/.so and build/lib/pkgconfig/zxsocket-uninstalled.pc
 #   make selftests    static kselftest binaries in build/selftests/
-#   make demo         boots a VM and runs the example program
+#   make demo         boots a VM and runs the example programs
 #   make check        everything, on debian-6.1, debian-6.12 and the debug kernel
 #   make check-kcsan  the selftests on the KCSAN kernel (scripts/setup --kcsan)
 #   make soak DURATION=10m [KERNEL=debug]   the integrity stress, for that long
@@ -171,7 +171,8 @@ soak: setup
 
 demo: setup
 	@$(MAKE) --no-print-directory modules lib selftests
-	@$(TOP)/scripts/vm-run --kernel debian-6.12 --add $(B)/examples/demo -- ./demo
+	@$(TOP)/scripts/vm-run --kernel debian-6.12 --add $(B)/examples/demo \
+		--add $(B)/examples/epoll_server -- './demo && ./epoll_server'
 
 checkpatch:
 	@perl $(ZXS_CHECKPATCH) --no-tree --strict --terse -f $(wildcard module/*.[ch])

@@ -25,13 +25,13 @@
  * read endpoint->signals with READ_ONCE() and no lock: a signal word is
  * always written whole, under the pair lock, with WRITE_ONCE().
  */
-#include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/memcontrol.h>
 #include <linux/percpu.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
+#include <linux/splice.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -189,24 +189,48 @@ static void zxs_endpoint_die(struct zxs_endpoint *ep, struct zxs_wake *wake)
 		wake->room[zxs_index(peer)] = true;
 }
 
+/* A new handle (file.c) on @ep: count it and pin the pair. */
+void zxs_handle_attach(struct zxs_handle *h, struct zxs_endpoint *ep)
+{
+	struct zxs_pair *pair = ep->pair;
+
+	refcount_inc(&pair->ref);
+	mutex_lock(&pair->lock);
+	ep->handles++;
+	mutex_unlock(&pair->lock);
+	h->ep = ep;
+}
+
+/* The inode of @h is being evicted: its last file is gone. */
+void zxs_handle_drop(struct zxs_handle *h)
+{
+	struct zxs_endpoint *ep = h->ep;
+	struct zxs_pair *pair = ep->pair;
+	struct zxs_wake wake = {};
+
+	mutex_lock(&pair->lock);
+	if (--ep->handles == 0)
+		zxs_endpoint_die(ep, &wake);
+	zxs_unlock_wake(pair, &wake);
+	zxs_pair_put(pair);
+}
+
+/*
+ * An open file goes: cancel the async waits made through it.  Only this
+ * file could have added them, and nobody can use it any more, so an empty
+ * list read without the lock means there is nothing of ours on it.
+ */
 static int zxs_endpoint_release(struct inode *inode, struct file *file)
 {
 	struct zxs_handle *h = file->private_data;
 	struct zxs_endpoint *ep = h->ep;
 	struct zxs_pair *pair = ep->pair;
-	struct zxs_wake wake = {};
-	bool died;
 
+	if (list_empty(&ep->observers))
+		return 0;
 	mutex_lock(&pair->lock);
-	if (!list_empty(&ep->observers))
-		zxs_observers_release(ep, file);
-	died = --ep->handles == 0;
-	if (died)
-		zxs_endpoint_die(ep, &wake);
-	zxs_unlock_wake(pair, &wake);
-	kfree(h);
-	if (died)
-		zxs_pair_put(pair);
+	zxs_observers_release(ep, file);
+	mutex_unlock(&pair->lock);
 	return 0;
 }
 
@@ -234,34 +258,6 @@ static int zxs_rights_to_flags(u32 rights, u32 fd_flags)
 	return flags;
 }
 
-/*
- * Make a file for a new handle on @ep.  The caller has already counted
- * the handle in ep->handles; on failure it must undo that.
- */
-static struct file *zxs_handle_file(struct zxs_endpoint *ep, u32 rights,
-				    u32 fd_flags)
-{
-	struct zxs_handle *h;
-	struct file *file;
-
-	h = kmalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
-	if (!h)
-		return ERR_PTR(-ENOMEM);
-	h->ep = ep;
-	h->rights = rights;
-	file = anon_inode_getfile("[zxsocket]", &zxs_endpoint_fops, h,
-				  zxs_rights_to_flags(rights, fd_flags));
-	if (IS_ERR(file)) {
-		kfree(h);
-		return file;
-	}
-	/* A stream, as pipes are: no seeking, no positional I/O. */
-	file->f_mode &= ~(FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE |
-			  FMODE_ATOMIC_POS);
-	file->f_mode |= FMODE_STREAM | FMODE_NOWAIT;
-	return file;
-}
-
 static struct zxs_pair *zxs_pair_alloc(u32 options)
 {
 	struct zxs_pair *pair;
@@ -271,7 +267,7 @@ static struct zxs_pair *zxs_pair_alloc(u32 options)
 	if (!pair)
 		return NULL;
 	mutex_init(&pair->lock);
-	refcount_set(&pair->ref, 2);
+	refcount_set(&pair->ref, 1);	/* the creator's, until it is done */
 	pair->options = options;
 	pair->capacity = READ_ONCE(zxs_capacity);
 	pair->memcg = get_mem_cgroup_from_mm(current->mm);
@@ -280,7 +276,6 @@ static struct zxs_pair *zxs_pair_alloc(u32 options)
 
 		ep->pair = pair;
 		ep->koid = zxs_koid_next();
-		ep->handles = 1;
 		ep->signals = ZXS_SIGNAL_WRITABLE;
 		if (options & ZXS_HAS_CONTROL)
 			ep->signals |= ZXS_SIGNAL_CONTROL_WRITABLE;
@@ -326,12 +321,14 @@ long zxs_create(struct zxs_create __user *uarg)
 		ret = fds[1];
 		goto err_put_fd0;
 	}
-	files[0] = zxs_handle_file(&pair->ep[0], ZXS_DEFAULT_RIGHTS, arg.flags);
+	files[0] = zxs_handle_file(&pair->ep[0], ZXS_DEFAULT_RIGHTS,
+				   zxs_rights_to_flags(ZXS_DEFAULT_RIGHTS, arg.flags));
 	if (IS_ERR(files[0])) {
 		ret = PTR_ERR(files[0]);
 		goto err_put_fd1;
 	}
-	files[1] = zxs_handle_file(&pair->ep[1], ZXS_DEFAULT_RIGHTS, arg.flags);
+	files[1] = zxs_handle_file(&pair->ep[1], ZXS_DEFAULT_RIGHTS,
+				   zxs_rights_to_flags(ZXS_DEFAULT_RIGHTS, arg.flags));
 	if (IS_ERR(files[1])) {
 		ret = PTR_ERR(files[1]);
 		goto err_fput0;
@@ -344,32 +341,20 @@ long zxs_create(struct zxs_create __user *uarg)
 	}
 	fd_install(fds[0], files[0]);
 	fd_install(fds[1], files[1]);
+	zxs_pair_put(pair);
 	return 0;
 
+	/* Each file holds its handle, and each handle a pair reference. */
 err_fput1:
-	/* Releasing the files releases the handles and then the pair. */
 	fput(files[1]);
-	fput(files[0]);
-	put_unused_fd(fds[1]);
-	put_unused_fd(fds[0]);
-	return ret;
 err_fput0:
-	/* Endpoint 1 never got a file: kill it by hand. */
-	mutex_lock(&pair->lock);
-	pair->ep[1].handles = 0;
-	mutex_unlock(&pair->lock);
-	zxs_pair_put(pair);
 	fput(files[0]);
-	put_unused_fd(fds[1]);
-	put_unused_fd(fds[0]);
-	return ret;
 err_put_fd1:
 	put_unused_fd(fds[1]);
 err_put_fd0:
 	put_unused_fd(fds[0]);
 err_free_pair:
-	mem_cgroup_put(pair->memcg);
-	kfree(pair);
+	zxs_pair_put(pair);
 	return ret;
 }
 
@@ -947,12 +932,10 @@ static long zxs_ioctl_duplicate(struct zxs_handle *h,
 				struct zxs_duplicate __user *uarg)
 {
 	struct zxs_endpoint *ep = h->ep;
-	struct zxs_pair *pair = ep->pair;
 	struct zxs_duplicate arg;
 	struct file *file;
 	u32 rights, fd_flags;
 	int fd;
-	long ret;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
@@ -971,30 +954,20 @@ static long zxs_ioctl_duplicate(struct zxs_handle *h,
 	fd = get_unused_fd_flags(zxs_fd_flags(fd_flags));
 	if (fd < 0)
 		return fd;
-	/* A handle exists (ours), so the endpoint is alive: count the new one. */
-	mutex_lock(&pair->lock);
-	ep->handles++;
-	mutex_unlock(&pair->lock);
-	file = zxs_handle_file(ep, rights, fd_flags);
+	/* Ours is open, so the endpoint is alive and outlives a failure. */
+	file = zxs_handle_file(ep, rights, zxs_rights_to_flags(rights, fd_flags));
 	if (IS_ERR(file)) {
-		ret = PTR_ERR(file);
-		goto err_uncount;
+		put_unused_fd(fd);
+		return PTR_ERR(file);
 	}
 	arg.fd = fd;
 	if (put_user(arg.fd, &uarg->fd)) {
-		fput(file);	/* its release uncounts the handle */
+		fput(file);	/* its eviction drops the handle */
 		put_unused_fd(fd);
 		return -EFAULT;
 	}
 	fd_install(fd, file);
 	return 0;
-
-err_uncount:
-	mutex_lock(&pair->lock);
-	ep->handles--;	/* ours is still open: never the last */
-	mutex_unlock(&pair->lock);
-	put_unused_fd(fd);
-	return ret;
 }
 
 /*
@@ -1154,6 +1127,16 @@ static bool zxs_nonblock(struct kiocb *iocb)
 		(iocb->ki_flags & IOCB_NOWAIT);
 }
 
+/* IOCB_NOWAIT (RWF_NOWAIT, io_uring) must not sleep on the lock either. */
+static int zxs_iocb_lock(struct kiocb *iocb, struct zxs_pair *pair)
+{
+	if (!(iocb->ki_flags & IOCB_NOWAIT)) {
+		mutex_lock(&pair->lock);
+		return 0;
+	}
+	return mutex_trylock(&pair->lock) ? 0 : -EAGAIN;
+}
+
 /*
  * Block until @ready(@ep, @want) holds (evaluated under the pair lock), or
  * a signal arrives.  Called and returns with the lock held.
@@ -1214,7 +1197,8 @@ static ssize_t zxs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		return -EBADF;
 	if (!len && !zxs_is_datagram(pair))
 		return 0;
-	mutex_lock(&pair->lock);
+	if (zxs_iocb_lock(iocb, pair))
+		return -EAGAIN;
 	for (;;) {
 		ret = zxs_read_locked(ep, to, len, false, &wake);
 		if (ret != -EAGAIN || zxs_nonblock(iocb))
@@ -1245,7 +1229,8 @@ static ssize_t zxs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return 0;
 	if (zxs_is_datagram(pair) && total > pair->capacity)
 		return -EMSGSIZE;
-	mutex_lock(&pair->lock);
+	if (zxs_iocb_lock(iocb, pair))
+		return -EAGAIN;
 	while (done < total) {
 		ret = zxs_write_locked(ep, from, total - done, &wake);
 		if (ret > 0) {
@@ -1270,6 +1255,39 @@ static ssize_t zxs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EPIPE;
 	}
 	return ret;
+}
+
+/* ----------------------------------------------------- splice, sendfile */
+
+/*
+ * Stream endpoints splice like pipes: read_iter and write_iter do the
+ * work, so blocking, rights, end of file and EPIPE are those of read(2)
+ * and write(2).  A pipe keeps no message boundaries, so datagram endpoints
+ * refuse splice and sendfile with EINVAL rather than guess them.
+ */
+static ssize_t zxs_splice_read(struct file *in, loff_t *ppos,
+			       struct pipe_inode_info *pipe, size_t len,
+			       unsigned int flags)
+{
+	struct zxs_handle *h = in->private_data;
+
+	if (zxs_is_datagram(h->ep->pair))
+		return -EINVAL;
+#ifdef ZXS_HAVE_COPY_SPLICE_READ
+	return copy_splice_read(in, ppos, pipe, len, flags);
+#else
+	return generic_file_splice_read(in, ppos, pipe, len, flags);
+#endif
+}
+
+static ssize_t zxs_splice_write(struct pipe_inode_info *pipe, struct file *out,
+				loff_t *ppos, size_t len, unsigned int flags)
+{
+	struct zxs_handle *h = out->private_data;
+
+	if (zxs_is_datagram(h->ep->pair))
+		return -EINVAL;
+	return iter_file_splice_write(pipe, out, ppos, len, flags);
 }
 
 /* ------------------------------------------------------------ poll, fdinfo */
@@ -1299,6 +1317,8 @@ static void zxs_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "zxs-rights:\t%#x\n", h->rights);
 	seq_printf(m, "zxs-signals:\t%#x\n", ep->signals);
 	seq_printf(m, "zxs-rx-bytes:\t%zu\n", ep->size);
+	if (zxs_is_datagram(pair))
+		seq_printf(m, "zxs-rx-datagrams:\t%zu\n", ep->ndgrams);
 	seq_printf(m, "zxs-rx-max:\t%zu\n", pair->capacity);
 	seq_printf(m, "zxs-tx-bytes:\t%zu\n", zxs_peer(ep)->size);
 	seq_printf(m, "zxs-rx-threshold:\t%zu\n", ep->rx_threshold);
@@ -1308,9 +1328,12 @@ static void zxs_show_fdinfo(struct seq_file *m, struct file *file)
 
 const struct file_operations zxs_endpoint_fops = {
 	.owner		= THIS_MODULE,
+	.open		= zxs_endpoint_open,
 	.release	= zxs_endpoint_release,
 	.read_iter	= zxs_read_iter,
 	.write_iter	= zxs_write_iter,
+	.splice_read	= zxs_splice_read,
+	.splice_write	= zxs_splice_write,
 	.poll		= zxs_poll,
 	.unlocked_ioctl	= zxs_endpoint_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,

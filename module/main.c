@@ -60,17 +60,30 @@ static struct miscdevice zxs_device = {
 
 static int __init zxs_init(void)
 {
+	int ret;
+
 	if (zxs_capacity < ZXS_CAPACITY_MIN || zxs_capacity > ZXS_CAPACITY_MAX) {
 		pr_err("zxsocket: rx_buf_max=%u is outside %u..%u\n",
 		       zxs_capacity, ZXS_CAPACITY_MIN, ZXS_CAPACITY_MAX);
 		return -EINVAL;
 	}
-	return misc_register(&zxs_device);
+	ret = zxs_files_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&zxs_device);
+	if (ret)
+		goto err_files;
+	return 0;
+
+err_files:
+	zxs_files_exit();
+	return ret;
 }
 
 static void __exit zxs_exit(void)
 {
 	misc_deregister(&zxs_device);
+	zxs_files_exit();
 }
 
 module_init(zxs_init);

@@ -5,19 +5,20 @@
  * Objects:
  *   struct zxs_pair      one socket: two endpoints, one lock, one capacity
  *   struct zxs_endpoint  one end: its receive queue, signals, waitqueue
- *   struct zxs_handle    one open file (anon inode) on an endpoint, with
- *                        its Zircon rights
+ *   struct zxs_handle    one handle (an inode of zxsocketfs, file.c) on an
+ *                        endpoint, with its Zircon rights; open files on
+ *                        the inode share it
  *   struct zxs_queue     a byte queue in page-sized chunks taken as data
  *                        arrives and returned as it drains
  *   struct zxs_port      a Zircon port: a packet queue (port.c)
  *   struct zxs_observer  one zx_object_wait_async: armed on an endpoint,
  *                        then a packet queued on its port
  *
- * Lifetimes: a file owns its handle; a handle counts in its endpoint's
- * @handles; an endpoint with handles holds one reference on the pair.  The
- * pair (and so both endpoints' memory) lives until both endpoints are dead,
- * so a live endpoint may always touch its peer's fields under the lock even
- * after the peer died.
+ * Lifetimes: a handle is an inode (file.c) that one or more open files
+ * share; it counts in its endpoint's @handles and holds one reference on
+ * the pair until the inode is evicted.  The pair (and so both endpoints'
+ * memory) lives until no handle is left, so a live endpoint may always
+ * touch its peer's fields under the lock even after the peer died.
  */
 #ifndef ZXSOCKET_INTERNAL_H
 #define ZXSOCKET_INTERNAL_H
@@ -65,7 +66,7 @@ struct zxs_endpoint {
 	struct zxs_pair *pair;
 	u64 koid;
 	u32 signals;		/* written under pair->lock, read locklessly */
-	int handles;		/* open files; 0 = dead, never revived */
+	int handles;		/* handles (inodes); 0 = dead */
 	bool read_disabled;	/* peer's writes are disabled */
 	bool magenta_closed;	/* peer half-closed with MX_SOCKET_HALF_CLOSE */
 	bool half_closed;	/* this end half-closed (Magenta) */
@@ -151,6 +152,14 @@ extern unsigned int zxs_capacity;
 /* endpoint.c */
 long zxs_create(struct zxs_create __user *uarg);
 struct zxs_handle *zxs_file_handle(struct file *file);
+void zxs_handle_attach(struct zxs_handle *h, struct zxs_endpoint *ep);
+void zxs_handle_drop(struct zxs_handle *h);
+
+/* file.c */
+int zxs_files_init(void);
+void zxs_files_exit(void);
+struct file *zxs_handle_file(struct zxs_endpoint *ep, u32 rights, int flags);
+int zxs_endpoint_open(struct inode *inode, struct file *file);
 void zxs_pair_put(struct zxs_pair *pair);
 u64 zxs_koid_next(void);
 

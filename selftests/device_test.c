@@ -151,7 +151,8 @@ TEST(device_unknown_ioctl_is_enotty)
 
 TEST(create_returns_two_connected_endpoint_fds)
 {
-	char link[64], path[64];
+	struct zxs_info_handle_basic basic;
+	char link[64], path[64], want[64];
 	int dev, fds[2], i;
 	__u64 actual = 0;
 	char buf[8] = "";
@@ -171,7 +172,11 @@ TEST(create_returns_two_connected_endpoint_fds)
 		n = readlink(path, link, sizeof(link) - 1);
 		ASSERT_LT(0, n);
 		link[n] = '\0';
-		EXPECT_STREQ("anon_inode:[zxsocket]", link);
+		/* Each handle is its own inode, named after its koid. */
+		ASSERT_EQ(0, zxs_raw_info_basic(fds[i], &basic));
+		snprintf(want, sizeof(want), "zxsocket:[%llu]",
+			 (unsigned long long)basic.koid);
+		EXPECT_STREQ(want, link);
 		/* Default rights include READ and WRITE, so the file is O_RDWR. */
 		EXPECT_EQ(O_RDWR, fcntl(fds[i], F_GETFL) & O_ACCMODE);
 	}
