@@ -8,7 +8,8 @@
 #   make lib          libzxsocket.a/.so and build/lib/pkgconfig/zxsocket-uninstalled.pc
 #   make selftests    static kselftest binaries in build/selftests/
 #   make demo         boots a VM and runs the example program
-#   make check        everything, on debian-6.1, debian-6.12 and the debug kernel
+#   make check        host-side tests (scripts/host-check), then everything
+#                     on debian-6.1, debian-6.12 and the debug kernel
 #   make checkpatch   checkpatch.pl --strict on the kernel sources
 #
 # Output goes to build/; the kernels and tools live in the cache that
@@ -296,7 +297,7 @@ host-check:
 # ---------------------------------------------------------------- VM runs
 check: setup
 	@$(MAKE) --no-print-directory modules lib selftests
-	@$(TOP)/scripts/check $(KERNELS)
+	@$(TOP)/scripts/check host $(KERNELS)
 
 demo: setup
 	@$(MAKE) --no-print-directory modules lib selftests
@@ -312,4 +313,4 @@ clean:
 	rm -rf $(B)
 
 help:
-	@sed -n '3,16p' $(TOP)/Makefile
+	@sed -n '3,17p' $(TOP)/Makefile
