@@ -86,14 +86,14 @@ lib: $(B)/lib/libzxsocket.a $(B)/lib/libzxsocket.so \
 
 $(B)/lib/obj/%.o: lib/%.c $(LIB_HDR) $(wildcard lib/*.h) uapi/linux/zxsocket.h
 	@mkdir -p $(dir $@)
-	$(CC) $(LIB_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
 $(B)/lib/libzxsocket.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(B)/lib/libzxsocket.so: $(LIB_OBJ) lib/libzxsocket.map
-	$(CC) -shared -pthread -Wl,-soname,libzxsocket.so.1 \
+	$(CC) $(LDFLAGS) -shared -pthread -Wl,-soname,libzxsocket.so.1 \
 		-Wl,--version-script=lib/libzxsocket.map -o $@.1 $(LIB_OBJ)
 	ln -sf libzxsocket.so.1 $@
 
