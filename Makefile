@@ -173,7 +173,7 @@ inst = install -D -m $(1) $(2) $(DESTDIR)$(3) && \
 lnk = ln -sfn $(1) $(DESTDIR)$(2) && \
 	{ test -z "$(MANIFEST)" || echo "$(2)" >> $(DESTDIR)$(MANIFEST).new; }
 
-install:
+install: check-inst-kdir
 	@test -z "$(MANIFEST)" || { mkdir -p $(dir $(DESTDIR)$(MANIFEST)) && \
 		: > $(DESTDIR)$(MANIFEST).new; }
 	@$(MAKE) --no-print-directory install-module install-lib install-headers \
@@ -182,8 +182,7 @@ install:
 		mv $(DESTDIR)$(MANIFEST).new $(DESTDIR)$(MANIFEST) && \
 		echo "  MANIFEST $(DESTDIR)$(MANIFEST)"; }
 
-install-module: $(B)/inst-$(KVER)/zxsocket.ko
-	@test -n "$(KVER)" || { echo "install: no kernel release (KDIR or KVER)" >&2; exit 1; }
+install-module: check-inst-kdir $(B)/inst-$(KVER)/zxsocket.ko
 	@$(MAKE) --no-print-directory -C $(INST_KDIR) M=$(B)/inst-$(KVER)/src \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates DEPMOD=true \
 		KERNELRELEASE=$(KVER) modules_install > $(B)/inst-$(KVER)/install.log 2>&1 || \
@@ -195,6 +194,12 @@ install-module: $(B)/inst-$(KVER)/zxsocket.ko
 	@if [ -n "$(DESTDIR)" ]; then echo "  DEPMOD  skipped (staging into DESTDIR)"; \
 	elif [ -w /lib/modules/$(KVER) ]; then depmod -a $(KVER) && echo "  DEPMOD  $(KVER)"; \
 	else echo "  DEPMOD  skipped (not root): run depmod -a $(KVER)"; fi
+
+.PHONY: check-inst-kdir
+check-inst-kdir:
+	@test -n "$(KVER)" || { echo "install: no kernel release: give KDIR=<tree> or KVER=<release>" >&2; exit 1; }
+	@test -f $(INST_KDIR)/Makefile || { echo "install: no kernel tree at $(INST_KDIR):" \
+		"install the headers for $(KVER), or give KDIR=<tree> or KVER=<release>" >&2; exit 1; }
 
 install-lib: lib
 	@$(call inst,644,$(B)/lib/libzxsocket.a,$(LIBDIR)/libzxsocket.a)
