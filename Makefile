@@ -153,7 +153,10 @@ UDEVRULESDIR ?= /usr/lib/udev/rules.d
 MODULESLOADDIR ?= /usr/lib/modules-load.d
 # The kernel to install the module for: KDIR (a built tree or headers),
 # else /lib/modules/$(KVER)/build; KVER defaults to the running kernel.
-KVER ?= $(if $(KDIR),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null),$(shell uname -r))
+# (UTS_RELEASE, as in the module's vermagic: Debian's 6.1 headers carry a
+# kernel.release that is not the release name.)
+KVER ?= $(if $(KDIR),$(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null),$(shell uname -r))
 INST_KDIR := $(if $(KDIR),$(KDIR),/lib/modules/$(KVER)/build)
 KDIR_inst-$(KVER) = $(INST_KDIR)
 # Every path install puts (relative to DESTDIR) goes into this manifest,
