@@ -152,7 +152,7 @@ bench: setup
 	@$(TOP)/scripts/bench $(BENCH_ARGS)
 
 # ================================================================ packaging
-# (issue 8: install, man pages, DKMS, deb, compat, host checks)
+# (install, man pages, DKMS, deb, compat, host checks)
 #
 #   make install [DESTDIR=] [PREFIX=/usr/local] [KDIR= | KVER=]
 #   make uninstall               removes what the last install put there
