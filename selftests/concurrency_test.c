@@ -661,50 +661,6 @@ TEST_F_TIMEOUT(conc, fork_child_writes_parent_reads, 60)
 	EXPECT_EQ(0, zxs_queued(self->h[0]));
 }
 
-static int send_fd(int sock, int fd)
-{
-	char data = 'F';
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl = { 0 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = ctl.buf,
-			      .msg_controllen = sizeof(ctl.buf) };
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char data;
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = ctl.buf,
-			      .msg_controllen = sizeof(ctl.buf) };
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET ||
-	    cmsg->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
-}
-
 TEST_F(conc, scm_rights_in_flight_keeps_endpoint_and_rights)
 {
 	const zx_rights_t rights = ZX_RIGHT_READ | ZX_RIGHT_WAIT |
@@ -722,13 +678,13 @@ TEST_F(conc, scm_rights_in_flight_keeps_endpoint_and_rights)
 	ASSERT_NE(ZX_HANDLE_INVALID, reader);
 	zxs_close(&self->h[1]);
 
-	ASSERT_EQ(0, send_fd(sv[0], (int)reader));
+	ASSERT_EQ(0, zxs_send_fd(sv[0], (int)reader));
 	zx_handle_close(reader);
 	/* Only the message in the AF_UNIX queue holds the end now. */
 	EXPECT_EQ(W, zxs_signals(self->h[0]));
 	ASSERT_EQ(ZX_OK, zx_socket_write(self->h[0], 0, "msg", 3, NULL));
 
-	fd = recv_fd(sv[1]);
+	fd = zxs_recv_fd(sv[1]);
 	ASSERT_LE(0, fd);
 	got = (zx_handle_t)fd;
 	EXPECT_EQ(rights, zxs_rights(got));
@@ -768,7 +724,7 @@ TEST_F_TIMEOUT(conc, scm_rights_to_child_process_keeps_rights, 60)
 		zx_handle_close(self->h[0]);
 		zx_handle_close(self->h[1]);
 		close(sv[0]);
-		fd = recv_fd(sv[1]);
+		fd = zxs_recv_fd(sv[1]);
 		if (fd < 0)
 			_exit(CHILD_RECV_FAILED);
 		h = (zx_handle_t)fd;
@@ -784,7 +740,7 @@ TEST_F_TIMEOUT(conc, scm_rights_to_child_process_keeps_rights, 60)
 	writer = zxs_handle_with_rights(self->h[1], rights);
 	ASSERT_NE(ZX_HANDLE_INVALID, writer);
 	zxs_close(&self->h[1]);
-	ASSERT_EQ(0, send_fd(sv[0], (int)writer));
+	ASSERT_EQ(0, zxs_send_fd(sv[0], (int)writer));
 	zx_handle_close(writer);
 	close(sv[0]);
 

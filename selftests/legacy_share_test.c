@@ -78,52 +78,6 @@ static bool consumed(zx_handle_t h)
 	return fcntl((int)h, F_GETFD) == -1 && errno == EBADF;
 }
 
-static int send_fd(int sock, int fd)
-{
-	char c = 'f';
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	memset(&u, 0, sizeof(u));
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 /* The child's exit status, or -1 if it did not exit normally. */
 static int reap(pid_t pid)
 {
@@ -247,12 +201,12 @@ TEST_F(xproc, accepted_endpoint_outlives_its_creator)
 		CHILD_CHECK(zx_socket_create(variant->type, &p, &q) == ZX_OK);
 		CHILD_CHECK(zx_socket_write(q, 0, "early", 5, &n) == ZX_OK);
 		CHILD_CHECK(zx_socket_share(self->a, p) == ZX_OK);
-		CHILD_CHECK(send_fd(sv[1], (int)q) == 0);
+		CHILD_CHECK(zxs_send_fd(sv[1], (int)q) == 0);
 		_exit(0);
 	}
 	close(sv[1]);
 	EXPECT_EQ(0, reap(pid));
-	yfd = recv_fd(sv[0]);
+	yfd = zxs_recv_fd(sv[0]);
 	close(sv[0]);
 	ASSERT_LE(0, yfd);
 	/* The creator is gone; its socket lives on, queued in b. */
@@ -291,7 +245,7 @@ TEST_F(xproc, share_an_endpoint_received_over_scm_rights)
 		zx_handle_close(s);	/* the parent's copy, inherited */
 		zx_handle_close(self->b);
 		zx_handle_close(self->y);
-		fd = recv_fd(sv[1]);
+		fd = zxs_recv_fd(sv[1]);
 		CHILD_CHECK(fd > 0);
 		CHILD_CHECK(zxs_rights((zx_handle_t)fd) == rights);
 		CHILD_CHECK(zx_socket_share(self->a, (zx_handle_t)fd) == ZX_OK);
@@ -299,7 +253,7 @@ TEST_F(xproc, share_an_endpoint_received_over_scm_rights)
 		_exit(0);
 	}
 	close(sv[1]);
-	ASSERT_EQ(0, send_fd(sv[0], (int)s));
+	ASSERT_EQ(0, zxs_send_fd(sv[0], (int)s));
 	zx_handle_close(s);	/* the only copy now travels in the message */
 	close(sv[0]);
 	EXPECT_EQ(0, reap(pid));
@@ -333,7 +287,7 @@ TEST_F(xproc, accept_on_a_carrier_received_over_scm_rights)
 		zx_handle_close(self->b);
 		zx_handle_close(self->x);
 		zx_handle_close(self->y);
-		fd = recv_fd(sv[1]);
+		fd = zxs_recv_fd(sv[1]);
 		CHILD_CHECK(fd > 0);
 		CHILD_CHECK(wait_for((zx_handle_t)fd, AC) == ZX_OK);
 		CHILD_CHECK(zx_socket_accept((zx_handle_t)fd, &got) == ZX_OK);
@@ -341,7 +295,7 @@ TEST_F(xproc, accept_on_a_carrier_received_over_scm_rights)
 		_exit(0);
 	}
 	close(sv[1]);
-	ASSERT_EQ(0, send_fd(sv[0], (int)self->b));
+	ASSERT_EQ(0, zxs_send_fd(sv[0], (int)self->b));
 	close(sv[0]);
 	zxs_close(&self->b);
 	ASSERT_EQ(ZX_OK, zx_socket_share(self->a, self->x));

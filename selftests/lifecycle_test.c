@@ -227,45 +227,6 @@ TEST_F(life, fd_held_only_by_child)
 	ASSERT_EQ(0, module_load());
 }
 
-static int send_fd(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte = 'x';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
-}
-
-static int recv_fd(int sock)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -errno;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -EPROTO;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 /* An endpoint that only exists inside an unreceived message. */
 TEST_F(life, fd_in_flight_in_scm_rights)
 {
@@ -275,8 +236,8 @@ TEST_F(life, fd_in_flight_in_scm_rights)
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, us));
 	ASSERT_EQ(0, zxs_raw_create(self->dev, 0, 0, fds));
 	ASSERT_EQ(0, zxs_ioctl(self->dev, ZXS_IOC_PORT_CREATE, &pc));
-	ASSERT_EQ(0, send_fd(us[0], fds[0]));
-	ASSERT_EQ(0, send_fd(us[0], pc.fd));
+	ASSERT_EQ(0, zxs_send_fd(us[0], fds[0]));
+	ASSERT_EQ(0, zxs_send_fd(us[0], pc.fd));
 	close(fds[0]);
 	close(fds[1]);
 	close(pc.fd);
@@ -285,7 +246,7 @@ TEST_F(life, fd_in_flight_in_scm_rights)
 	EXPECT_TRUE(busy(module_unload()));
 
 	/* Received: it works, and closing it frees the module again. */
-	fds[0] = recv_fd(us[1]);
+	fds[0] = zxs_recv_fd(us[1]);
 	ASSERT_LE(0, fds[0]);
 	EXPECT_NE(ZXS_RAW_NO_SIGNALS, zxs_raw_signals(fds[0]));
 	close(fds[0]);

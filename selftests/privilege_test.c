@@ -32,49 +32,6 @@ static int drop_to(uid_t uid)
 	return getuid() == uid && geteuid() == uid ? 0 : -1;
 }
 
-static int send_fd(int sock, int fd)
-{
-	char byte = 'f';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c;
-	int fd;
-
-	if (recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
-}
-
 static int child_status(pid_t pid)
 {
 	int status;
@@ -153,7 +110,7 @@ static int intruder(pid_t victim, int fd, int sock)
 	if (!access(path, R_OK))
 		return 30;
 	/* Told when the parent has sent the fd. */
-	given = recv_fd(sock);
+	given = zxs_recv_fd(sock);
 	if (given < 0)
 		return 40;
 	if (zxs_rights(given) != (ZX_RIGHT_READ | ZX_RIGHT_WAIT))
@@ -185,7 +142,7 @@ TEST(another_user_reaches_only_what_it_was_given)
 	close(sv[1]);
 	ASSERT_EQ(ZX_OK, zx_handle_duplicate(b, ZX_RIGHT_READ | ZX_RIGHT_WAIT,
 					     &weak));
-	ASSERT_EQ(0, send_fd(sv[0], weak));
+	ASSERT_EQ(0, zxs_send_fd(sv[0], weak));
 	ASSERT_EQ(ZX_OK, zx_socket_write(a, 0, "y", 1, NULL));
 	EXPECT_EQ(0, child_status(pid));
 	/* Nothing the intruder did reached our socket. */
@@ -287,8 +244,8 @@ TEST_F(stripped, scm_rights_keeps_them)
 	int sv[2], got;
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	ASSERT_EQ(0, send_fd(sv[0], self->h));
-	got = recv_fd(sv[1]);
+	ASSERT_EQ(0, zxs_send_fd(sv[0], self->h));
+	got = zxs_recv_fd(sv[1]);
 	ASSERT_LE(0, got);
 	EXPECT_NE(self->h, got);
 	EXPECT_EQ(0, check_stripped(got));

@@ -2,7 +2,8 @@
 /*
  * Helpers shared by every zxsocket selftest, whether it talks to the module
  * through raw ioctls or through libzxsocket: clocks, data patterns, memory
- * that faults on purpose, and a way to tell that a thread is asleep.
+ * that faults on purpose, a way to tell that a thread is asleep, and fd
+ * passing over AF_UNIX (SCM_RIGHTS).
  *
  * Nothing here uses the kselftest harness macros, so the helpers also work
  * in helper threads and forked children, where ASSERT_*() must not be used.
@@ -20,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -248,6 +251,60 @@ static inline bool zxs_wait_thread_asleep(pid_t tid, int64_t timeout_ns)
 		zxs_sleep_ns(ZXS_NSEC_PER_MSEC);
 	} while (zxs_now_ns() < end);
 	return false;
+}
+
+/*
+ * Passes @fd over the AF_UNIX socket @sock with SCM_RIGHTS (one data byte
+ * carries it).  Returns 0, or -errno.
+ */
+static inline int zxs_send_fd(int sock, int fd)
+{
+	char byte = 'f';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm;
+
+	memset(&u, 0, sizeof(u));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
+}
+
+/*
+ * Receives one fd sent by zxs_send_fd() (close-on-exec).  Returns it, or
+ * -errno, or -EPROTO when the message carried no SCM_RIGHTS fd.
+ */
+static inline int zxs_recv_fd(int sock)
+{
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -errno;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_level != SOL_SOCKET ||
+	    cm->cmsg_type != SCM_RIGHTS)
+		return -EPROTO;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
 }
 
 #endif /* ZXS_TEST_COMMON_H */
